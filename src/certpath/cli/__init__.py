@@ -1,0 +1,1 @@
+"""The ``certpath`` command line: thin click commands over the library."""

@@ -1,0 +1,90 @@
+"""The ``certpath`` group: global options, command families, one error line and exit code."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from certpath import __version__
+from certpath.cli.common import State, translate_errors
+
+#: Command families, imported only when one of their commands runs (a one-shot CLI starts fast).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("certpath.cli.graph_cmds", "validate_cmd"),
+    "show": ("certpath.cli.graph_cmds", "show_cmd"),
+    "search": ("certpath.cli.graph_cmds", "search_cmd"),
+    "stats": ("certpath.cli.graph_cmds", "stats_cmd"),
+    "path": ("certpath.cli.plan_cmds", "path_cmd"),
+    "gaps": ("certpath.cli.plan_cmds", "gaps_cmd"),
+    "closest": ("certpath.cli.plan_cmds", "closest_cmd"),
+    "career": ("certpath.cli.plan_cmds", "career_cmd"),
+}
+
+#: One-line help per command, so ``certpath --help`` needs no imports.
+SHORT_HELP = {
+    "validate": "Check the graph against the shapes and graph-wide rules.",
+    "show": "Everything about one entity, incoming links too.",
+    "search": "Rank entities whose labels or aliases match TEXT.",
+    "stats": "Counts by class and property of what was loaded.",
+    "path": "The exact cheapest learning path to a role.",
+    "gaps": "What a person has and lacks for a role.",
+    "closest": "Roles ranked by the cost of reaching them.",
+    "career": "The cheapest chain of roles from one to another.",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when the command is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module_name, attribute = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module_name), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return translate_errors(lambda: super(LazyGroup, self).invoke(ctx))
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="certpath")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="PATH",
+    help="RDF file or folder to load instead of the bundled data (repeatable; 'bundled' names "
+    "the bundled set, so '--data bundled --data mine.ttl' adds to it).",
+)
+@click.option(
+    "--store",
+    metavar="SPEC",
+    help="Where the graph lives: 'memory' (default, fed by --data), 'oxigraph:DIR' (a persistent "
+    "store filled by 'certpath load') or 'sparql:URL' (a SPARQL 1.1 endpoint).",
+)
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:
+    """certpath: roles, competencies and certifications, and the exact shortest learning path
+    from what you can do today to the role you want.
+
+    Exit codes: 0 ok, 1 invalid data, 2 usage error or unreadable input, 3 no plan possible,
+    4 unknown or ambiguous name, 5 query timed out or truncated, 6 store unavailable.
+    """
+    ctx.obj = State(data=data, store=store)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="certpath")

@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit bench setup clean
+.PHONY: run test browser bench setup clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +19,16 @@ setup: $(STAMP)
 ## The main job on the bundled data.
 run: $(STAMP)
 	$(BIN)/certpath validate
-	$(BIN)/certpath stats
+	$(BIN)/certpath path --target "SAFe POPM" --have "user story writing" --have "backlog refinement"
+
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	command -v chromium >/dev/null 2>&1 || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 ## The whole test suite: lint, format check, types, tests with doctests.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pyoxigraph as ox
@@ -65,6 +66,12 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
             )
         elif prop != RDF_TYPE:
             properties.setdefault(curie(prop), []).append(_term(kg, quad.object))
+    for values in properties.values():
+        values.sort(key=lambda value: json.dumps(value, sort_keys=True))  # blank-node ids vary
+    levels = _outgoing_levels(kg, iri)
+    for prop in _LEVELLED:
+        for entry in properties.get(curie(prop), []):
+            entry["level"] = levels.get(entry["iri"], 1)
     definitions = [o.value for o in kg.objects(iri, SKOS_DEFINITION) if isinstance(o, ox.Literal)]
     return {
         "iri": iri,
@@ -76,6 +83,19 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
         "definition": definitions[0] if definitions else None,
         "properties": properties,
         "incoming": _incoming(kg, iri),
+    }
+
+
+def _outgoing_levels(kg: KnowledgeGraph, iri: str) -> dict[str, int]:
+    """Competency → level stated by *iri*'s qualified requirements, outcomes or holdings."""
+    query = (
+        "SELECT ?c (MAX(COALESCE(?lv, 1)) AS ?level) WHERE { ?s ?qp ?q . ?q cp:competency ?c . "
+        "OPTIONAL { ?q cp:level ?lv } FILTER(isBlank(?q) || isIRI(?q)) } GROUP BY ?c"
+    )
+    return {
+        r["c"].value: int(r["level"].value)
+        for r in kg.select(query, s=ox.NamedNode(iri))
+        if r["level"].value.isdigit()
     }
 
 

@@ -159,7 +159,8 @@ def resolve(kg: KnowledgeGraph, name: str, *, kinds: Iterable[str] | None = None
     wanted = " or ".join(kinds) if kinds else "entity"
     if wrong_kind:
         found = "; ".join(_describe(kg, iri) for iri in sorted(wrong_kind))
-        raise EntityNotFound(f"'{name}' is not a {wanted}: it names {found}")
+        article = "an" if wanted[0] in "aeiou" else "a"
+        raise EntityNotFound(f"'{name}' is not {article} {wanted}: it names {found}")
     suggestions = suggest(kg, text, kinds=kinds)
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
     raise EntityNotFound(f"no {wanted} named '{name}'{hint}", suggestions=suggestions)

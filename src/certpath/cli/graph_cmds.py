@@ -60,7 +60,9 @@ def show_cmd(state: State, entity: str, fmt: str) -> None:
     if info["properties"]:
         click.echo("Properties:")
         for prop, values in info["properties"].items():
-            for value in values:
+            if prop.startswith("cp:qualified") or prop == "skos:definition":
+                continue  # shown through the levels of the direct links
+            for value in sorted(values, key=_value_text):
                 click.echo(f"  {prop}: {_value_text(value)}")
     if info["incoming"]:
         click.echo("Referenced by:")

@@ -20,6 +20,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gaps": ("certpath.cli.plan_cmds", "gaps_cmd"),
     "closest": ("certpath.cli.plan_cmds", "closest_cmd"),
     "career": ("certpath.cli.plan_cmds", "career_cmd"),
+    "query": ("certpath.cli.sparql_cmds", "query_cmd"),
+    "queries": ("certpath.cli.sparql_cmds", "queries_cmd"),
+    "serve": ("certpath.cli.sparql_cmds", "serve_cmd"),
+    "load": ("certpath.cli.sparql_cmds", "load_cmd"),
+    "render": ("certpath.cli.render_cmds", "render_cmd"),
+    "import": ("certpath.cli.import_cmds", "import_group"),
 }
 
 #: One-line help per command, so ``certpath --help`` needs no imports.
@@ -32,6 +38,12 @@ SHORT_HELP = {
     "gaps": "What a person has and lacks for a role.",
     "closest": "Roles ranked by the cost of reaching them.",
     "career": "The cheapest chain of roles from one to another.",
+    "query": "Run a SPARQL query (text, file or named) against the graph.",
+    "queries": "List the named queries of the query library.",
+    "serve": "Serve the graph as a read-only SPARQL 1.1 endpoint.",
+    "load": "Fill a persistent Oxigraph store with the ontology and RDF files.",
+    "render": "Draw a neighbourhood, a role or the graph as an offline HTML page.",
+    "import": "Convert ESCO or a training catalog CSV into certpath RDF.",
 }
 
 

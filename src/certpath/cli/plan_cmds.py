@@ -156,6 +156,10 @@ def path_cmd(
     excluded = [resolve(state.kg, name, kinds=["offer", "provider"]) for name in exclude]
     included = [resolve(state.kg, name, kinds=["offer"]) for name in include]
     modes = sorted({DELIVERY_MODES[m.lower()] for m in delivery}) or None
+    if html:
+        from certpath.viz import check_output
+
+        check_output(html, force=force)  # refuse before planning, not after
     try:
         plan = shortest_learning_path(
             state.projection,
@@ -177,9 +181,17 @@ def path_cmd(
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_NO_PLAN) from None
     if html:
-        from certpath.viz import render_plan
+        from certpath.viz import render_plan, source_links
 
-        render_plan(state.projection, plan, have=person.have, path=html, force=force)
+        render_plan(
+            state.projection,
+            plan,
+            have=person.have,
+            holds=person.holds,
+            sources=source_links(state.kg),
+            path=html,
+            force=force,
+        )
         click.echo(f"wrote {html}", err=True)
     if fmt == "json":
         emit_json(plan.to_dict())

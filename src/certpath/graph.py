@@ -120,6 +120,25 @@ INSERT { ?p cp:hasCompetency ?c } WHERE { ?p cp:qualifiedHolding ?h . ?h cp:comp
 """
 
 
+#: Named graph holding the name look-up index (see :meth:`KnowledgeGraph.label_index`).
+LABEL_INDEX = ox.NamedNode("urn:x-certpath:label-index")
+PREF_KEY = ox.NamedNode("urn:x-certpath:prefKey")
+ALIAS_KEY = ox.NamedNode("urn:x-certpath:aliasKey")
+
+_BUILD_LABEL_INDEX = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT {{ GRAPH {LABEL_INDEX} {{ ?s ?key ?k }} }}
+WHERE {{
+  VALUES (?p ?key) {{ (skos:prefLabel {PREF_KEY}) (skos:altLabel {ALIAS_KEY})
+                      (skos:hiddenLabel {ALIAS_KEY}) (rdfs:label {ALIAS_KEY}) }}
+  ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
+  BIND(REPLACE(REPLACE(LCASE(STR(?l)), "^\\\\s+|\\\\s+$", ""), "\\\\s+", " ") AS ?k)
+}} ;
+INSERT DATA {{ GRAPH {LABEL_INDEX} {{ {LABEL_INDEX} {PREF_KEY} "built" }} }}
+"""
+
+
 @dataclass
 class KnowledgeGraph:
     """Ontology plus data in one store, and the files they came from."""
@@ -177,6 +196,23 @@ class KnowledgeGraph:
             parse_file(self.store, path)
             self.sources.append(path)
         self.store.update(sparql_prologue() + _DIRECT_FROM_QUALIFIED)
+        self.store.clear_graph(LABEL_INDEX)  # stale once data changes; rebuilt on demand
+
+    def label_index(self) -> bool:
+        """Make sure the name look-up index exists; False when the store is read-only without it.
+
+        The index lives in its own named graph (never in the default graph that queries see):
+        ``<entity> certpath:prefKey|aliasKey "lower-cased label"``, so resolving a name is an
+        index look-up rather than a scan of every label.
+        """
+        marker = self.store.quads_for_pattern(LABEL_INDEX, None, None, LABEL_INDEX)
+        if next(iter(marker), None) is not None:
+            return True
+        try:
+            self.store.update(_BUILD_LABEL_INDEX)
+        except OSError:
+            return False
+        return True
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -284,10 +320,12 @@ def open_oxigraph(location: str, *, writable: bool = False) -> ox.Store:
 
 
 def load_into_store(store: ox.Store, files: Iterable[Path]) -> None:
-    """Parse *files* into a (persistent) store and apply vocabulary rule 1 there."""
+    """Parse *files* into a (persistent) store, apply vocabulary rule 1, rebuild the name index."""
     for path in files:
         parse_file(store, path)
     store.update(sparql_prologue() + _DIRECT_FROM_QUALIFIED)
+    store.clear_graph(LABEL_INDEX)
+    store.update(_BUILD_LABEL_INDEX)
     store.flush()
 
 

@@ -8,6 +8,7 @@ only what planning and drawing need.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,7 +17,16 @@ import pyoxigraph as ox
 
 from certpath.errors import ValidationError
 from certpath.graph import KnowledgeGraph
-from certpath.namespaces import CP, CP_NS, RDF_TYPE, RDFS_LABEL, SKOS_BROADER, SKOS_PREFLABEL, curie
+from certpath.namespaces import (
+    CP,
+    CP_NS,
+    RDF_TYPE,
+    RDFS_LABEL,
+    RDFS_SUBCLASSOF,
+    SKOS_BROADER,
+    SKOS_PREFLABEL,
+    curie,
+)
 
 _KIND_BY_CLASS = {
     CP.Role: "role",
@@ -202,3 +212,147 @@ def _add_plain_edges(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
     for _, data in graph.nodes(data=True):
         if data["kind"] == "group":
             data.setdefault("min_count", 1)
+
+
+def project_neighbourhood(
+    kg: KnowledgeGraph,
+    targets: Iterable[str],
+    *,
+    have: Iterable[str] = (),
+    holds: Iterable[str] = (),
+) -> nx.MultiDiGraph:
+    """Project only what a question about *targets* can touch, for large or remote graphs.
+
+    The neighbourhood holds the target roles and their requirements; every competency narrower
+    than one that is needed; every offer that teaches one of them, with its prerequisite closure
+    (offers, groups, competencies, recursively); what the person has and holds; and, so that
+    milestones stay exact, every role that needs a competency (or a broader one) that the person
+    has or could learn there. Its triples are copied into a small store and projected by
+    :func:`project`, so both projections agree by construction: the answers of the planner on
+    it equal those on the whole graph. It costs index look-ups per entity instead of a pass over
+    the whole graph.
+
+    Examples
+    --------
+    >>> from certpath.graph import load
+    >>> G = project_neighbourhood(load(), ["https://w3id.org/certpath/data/safe-popm"])
+    >>> "https://w3id.org/certpath/data/safe-popm-cert" in G
+    True
+    """
+    walk = _Walk(kg)
+    roles = set(targets)
+    for role in sorted(roles):
+        walk.entity(role)
+        for prop in (CP.requires, CP.recommends):
+            walk.needed.extend(walk.out(role, prop))
+    walk.have.update(have)
+    walk.offers.extend(holds)
+    walk.expand()
+    for role in sorted(walk.milestone_roles() - roles):
+        walk.entity(role)
+        for prop in (CP.requires, CP.recommends):
+            for competency in walk.out(role, prop):
+                walk.entity(competency)
+    small = KnowledgeGraph(walk.small)
+    for quad in _quads(kg, RDFS_SUBCLASSOF):
+        walk.small.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+    return project(small)
+
+
+_QUALIFIED_LINKS = frozenset({CP.qualifiedRequirement, CP.qualifiedOutcome, CP.qualifiedHolding})
+
+
+class _Walk:
+    """Index look-ups over a large store, copying each visited entity's triples to a small one."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.small = ox.Store()
+        self.copied: set[str] = set()
+        self.needed: list[str] = []  # competencies whose teachers (and narrower ones) matter
+        self.offers: list[str] = []
+        self.competencies: set[str] = set()
+        self.have: set[str] = set()  # only their broader ancestors matter, not what teaches them
+        self.visited_offers: set[str] = set()
+
+    def out(self, subject: str, prop: str) -> list[str]:
+        quads = self.kg.store.quads_for_pattern(
+            ox.NamedNode(subject), ox.NamedNode(prop), None, ox.DefaultGraph()
+        )
+        return [q.object.value for q in quads if isinstance(q.object, ox.NamedNode)]
+
+    def into(self, obj: str, prop: str) -> list[str]:
+        quads = self.kg.store.quads_for_pattern(
+            None, ox.NamedNode(prop), ox.NamedNode(obj), ox.DefaultGraph()
+        )
+        return [q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)]
+
+    def entity(self, iri: str) -> None:
+        """Copy the triples of *iri*, and of the blank nodes it points to, to the small store."""
+        if iri in self.copied:
+            return
+        self.copied.add(iri)
+        stack: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
+        seen: set[ox.NamedNode | ox.BlankNode] = set()
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for quad in self.kg.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+                self.small.add(quad)
+                qualified = quad.predicate.value in _QUALIFIED_LINKS
+                if isinstance(quad.object, ox.BlankNode) or (
+                    qualified and isinstance(quad.object, ox.NamedNode)
+                ):
+                    stack.append(quad.object)
+
+    def expand(self) -> None:
+        """Close over narrower competencies, their teachers and the teachers' prerequisites."""
+        while self.needed or self.offers:
+            while self.needed:
+                competency = self.needed.pop()
+                if competency in self.competencies:
+                    continue
+                self.competencies.add(competency)
+                self.entity(competency)
+                self.needed.extend(self.into(competency, SKOS_BROADER))
+                self.offers.extend(self.into(competency, CP.teaches))
+            while self.offers:
+                offer = self.offers.pop()
+                if offer in self.visited_offers:
+                    continue
+                self.visited_offers.add(offer)
+                self.entity(offer)
+                for provider in self.out(offer, CP.offeredBy):
+                    self.entity(provider)
+                for taught in self.out(offer, CP.teaches):
+                    self.entity(taught)
+                for item in self.out(offer, CP.prerequisite):
+                    self._prerequisite(item)
+
+    def _prerequisite(self, item: str) -> None:
+        self.entity(item)
+        types = {q for q in self.out(item, RDF_TYPE)}
+        if CP.PrerequisiteGroup in types:
+            for member in self.out(item, CP.member):
+                self._prerequisite(member)
+        elif CP.Competency in types:
+            self.needed.append(item)
+        else:
+            self.offers.append(item)
+
+    def milestone_roles(self) -> set[str]:
+        """Roles that need a competency (or a broader one) the person has or could learn here."""
+        reachable = set(self.have)
+        for offer in self.visited_offers:
+            reachable.update(self.out(offer, CP.teaches))
+        stack, seen = list(reachable), set(reachable)
+        while stack:  # broader ancestors: a narrower competency meets a broader requirement
+            competency = stack.pop()
+            self.entity(competency)
+            for broader in self.out(competency, SKOS_BROADER):
+                if broader not in seen:
+                    seen.add(broader)
+                    stack.append(broader)
+        return {role for c in seen for role in self.into(c, CP.requires)}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from certpath.errors import AmbiguousName, EntityNotFound
-from certpath.graph import KnowledgeGraph
+from certpath.graph import ALIAS_KEY, LABEL_INDEX, PREF_KEY, KnowledgeGraph
 from certpath.namespaces import (
     CP,
     CP_NS,
@@ -94,20 +94,27 @@ def _describe(kg: KnowledgeGraph, iri: str) -> str:
 
 def _label_hits(kg: KnowledgeGraph, name: str) -> tuple[set[str], set[str]]:
     """Entities whose prefLabel, and whose other labels, equal *name* (case-insensitively)."""
-    query = """
-    SELECT DISTINCT ?s ?p WHERE {
-      VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel rdfs:label }
-      ?s ?p ?l . FILTER(isIRI(?s) && LCASE(STR(?l)) = ?needle)
-    }"""
     preferred: set[str] = set()
     aliases: set[str] = set()
-    needle = ox.Literal(normalize(name))
-    for row in kg.select(query, needle=needle):
-        iri = row["s"].value
-        if iri.startswith(CP_NS):
-            continue  # ontology terms resolve by CURIE, not by their labels
-        (preferred if row["p"].value == SKOS_PREFLABEL else aliases).add(iri)
-    return preferred, aliases
+    if kg.label_index():
+        needle = ox.Literal(" ".join(name.lower().split()))
+        for key, found in ((PREF_KEY, preferred), (ALIAS_KEY, aliases)):
+            for quad in kg.store.quads_for_pattern(None, key, needle, LABEL_INDEX):
+                if isinstance(quad.subject, ox.NamedNode):
+                    found.add(quad.subject.value)
+    else:  # a read-only store filled without certpath: scan the labels
+        query = """
+        SELECT DISTINCT ?s ?p WHERE {
+          VALUES ?p { skos:prefLabel skos:altLabel skos:hiddenLabel rdfs:label }
+          ?s ?p ?l . FILTER(isIRI(?s) && LCASE(STR(?l)) = ?needle)
+        }"""
+        for row in kg.select(query, needle=ox.Literal(normalize(name))):
+            found = preferred if row["p"].value == SKOS_PREFLABEL else aliases
+            found.add(row["s"].value)
+    # ontology terms resolve by CURIE, not by their labels
+    return {i for i in preferred if not i.startswith(CP_NS)}, {
+        i for i in aliases if not i.startswith(CP_NS)
+    }
 
 
 def resolve(kg: KnowledgeGraph, name: str, *, kinds: Iterable[str] | None = None) -> str:

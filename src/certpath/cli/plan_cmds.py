@@ -76,8 +76,24 @@ def _role(state: State, name: str) -> str:
     return resolve(state.kg, name, kinds=["role"])
 
 
+def _planning_graph(state: State, role: str, person: Profile) -> Any:
+    """Only the neighbourhood of the question: fast on large and persistent stores, same answers."""
+    from certpath.projection import project_neighbourhood
+
+    graph = project_neighbourhood(state.kg, [role], have=person.have, holds=person.holds)
+    state.extra["graph"] = graph
+    return graph
+
+
 def _label(state: State, iri: str) -> str:
-    data = state.projection.nodes.get(iri, {})
+    graph = state.extra.get("graph")
+    if graph is None:
+        graph = state.projection
+    data = graph.nodes.get(iri, {})
+    if not data:
+        from certpath.resolve import label_of
+
+        return label_of(state.kg, iri)
     return str(data.get("label", curie(iri)))
 
 
@@ -162,7 +178,7 @@ def path_cmd(
         check_output(html, force=force)  # refuse before planning, not after
     try:
         plan = shortest_learning_path(
-            state.projection,
+            _planning_graph(state, role, person),
             role,
             have=person.have,
             holds=person.holds,
@@ -184,7 +200,7 @@ def path_cmd(
         from certpath.viz import render_plan, source_links
 
         render_plan(
-            state.projection,
+            state.extra["graph"],
             plan,
             have=person.have,
             holds=person.holds,
@@ -322,7 +338,8 @@ def gaps_cmd(
 
     role = _role(state, target)
     person = _profile(state, have, holds, profile_file)
-    gaps = role_gaps(state.projection, role, have=person.have, holds=person.holds)
+    graph = _planning_graph(state, role, person)
+    gaps = role_gaps(graph, role, have=person.have, holds=person.holds)
     if fmt == "json":
         emit_json(
             {

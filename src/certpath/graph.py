@@ -147,7 +147,8 @@ class KnowledgeGraph:
     sources: list[Path] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.store)
+        """Triples in the default graph (the name index in its own graph does not count)."""
+        return default_graph_size(self.store)
 
     def query(self, sparql: str, **bindings: ox.NamedNode | ox.Literal) -> object:
         """Run SPARQL with the package prefixes predeclared; values only through *bindings*.
@@ -317,6 +318,15 @@ def open_oxigraph(location: str, *, writable: bool = False) -> ox.Store:
         return ox.Store(str(path)) if writable else ox.Store.read_only(str(path))
     except OSError as exc:
         raise InputError(f"--store oxigraph:{location}: cannot open store: {exc}") from None
+
+
+def default_graph_size(store: ox.Store) -> int:
+    """Number of triples in *store*'s default graph."""
+    if next(iter(store.quads_for_pattern(None, None, None, LABEL_INDEX)), None) is None:
+        return len(store)
+    rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert isinstance(rows, ox.QuerySolutions)
+    return int(next(iter(rows))["n"].value)
 
 
 def load_into_store(store: ox.Store, files: Iterable[Path]) -> None:

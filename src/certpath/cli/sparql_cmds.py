@@ -1,0 +1,201 @@
+"""SPARQL commands: query, queries, serve, load."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from certpath.cli.common import State, emit_json, pass_state, stderr_is_terminal
+
+
+def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
+    """Return (text, name): the query text and, for a named query, its name."""
+    from certpath.errors import InputError
+    from certpath.sparql import library, named_query
+
+    if file is not None:
+        if file == "-":
+            return sys.stdin.read(), None
+        try:
+            return Path(file).read_text(encoding="utf-8"), None
+        except OSError as exc:
+            raise InputError(f"{file}: cannot read: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{file}: not UTF-8 text") from None
+    if source in library() or not any(ch in source for ch in " {\n?"):
+        return named_query(source).text, source
+    return source, None
+
+
+@click.command("query")
+@click.argument("source", required=False, metavar="(QUERY | NAME)")
+@click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-': stdin).")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (repeatable): a CURIE (cpd:cspo) or <IRI> is an IRI, anything else "
+    "a plain literal. Bound safely with VALUES, never spliced into the text.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "jsonld"]),
+    help="Result format. Default: table on a terminal; otherwise json for SELECT/ASK and turtle "
+    "for CONSTRUCT/DESCRIBE.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Stop with exit code 5 when the result has more rows (triples) than this.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Stop with exit code 5 when the query runs longer than SECONDS.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Permit SERVICE and FROM/FROM NAMED (network access from the query).",
+)
+@pass_state
+def query_cmd(
+    state: State,
+    source: str | None,
+    file: str | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    limit: int,
+    timeout: float,
+    allow_service: bool,
+) -> None:
+    """Run a read-only SPARQL query: QUERY text, -f FILE, or the NAME of a library query.
+
+    SELECT, ASK, CONSTRUCT and DESCRIBE; prefixes cp:, cpd:, skos:, schema:, dcterms:, rdfs:,
+    owl:, xsd: and esco: are predeclared. Updates are refused, and so are SERVICE and FROM unless
+    --allow-service. Exit 2 for a syntax error or refused query, 4 for an unknown NAME, 5 when
+    the query times out or exceeds --limit.
+    """
+    from certpath.sparql import check_params, check_query, named_query, parse_params, run_query
+
+    if (source is None) == (file is None):
+        raise click.UsageError("give a QUERY, a NAME or -f FILE (exactly one)")
+    text, name = _read_query(source or "", file)
+    checked = check_query(text, allow_service=allow_service)
+    bindings = parse_params(params)
+    if name is not None:
+        check_params(named_query(name), bindings)
+    chosen = fmt or _default_format(checked.form)
+    result = run_query(state.kg, checked, bindings, limit=limit, timeout=timeout)
+    data = result.serialize(chosen)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def _default_format(form: str) -> str:
+    if sys.stdout.isatty():
+        return "table"
+    return "json" if form in ("select", "ask") else "turtle"
+
+
+@click.command("queries")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def queries_cmd(fmt: str) -> None:
+    """List the named queries: name, what it answers, its parameters."""
+    from certpath.sparql import library
+
+    queries = list(library().values())
+    if fmt == "json":
+        emit_json([q.to_dict() for q in queries])
+        return
+    width = max(len(q.name) for q in queries)
+    for q in queries:
+        click.echo(f"{q.name.ljust(width)}  {q.description}")
+        for param, desc in q.params.items():
+            click.echo(f"{'':{width}}    --param {param}=...  {desc}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30.0,
+    show_default=True,
+    help="Per-query limit in seconds (HTTP 503 when exceeded).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="Row cap per query (HTTP 503 when exceeded; never a truncated 200).",
+)
+@click.option("--cors", metavar="ORIGIN", help="Allow browser requests from ORIGIN ('*': any).")
+@pass_state
+def serve_cmd(
+    state: State, host: str, port: int, timeout: float, limit: int, cors: str | None
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql (and /query).
+
+    GET ?query=..., POST form or application/sparql-query; results as JSON (default), XML,
+    CSV, TSV or Turtle by Accept header. Updates get 403, SERVICE 403, bad syntax 400, an
+    unknown format 406, a query over the time or row limit 503.
+    """
+    from certpath.server import serve
+
+    kg = state.kg
+    serve(kg.store, host=host, port=port, timeout=timeout, limit=limit, cors=cors)
+
+
+@click.command("load")
+@click.argument("files", nargs=-1, required=True, metavar="FILES...")
+@pass_state
+def load_cmd(state: State, files: tuple[str, ...]) -> None:
+    """Fill a persistent store (--store oxigraph:DIR) with the ontology and FILES.
+
+    FILES are RDF files or folders, as for --data ('bundled' names the bundled data). The
+    ontology is always loaded first. Later commands open the store in well under a second.
+    """
+    from certpath.errors import InputError
+    from certpath.graph import (
+        default_graph_size,
+        load_into_store,
+        ontology_files,
+        open_oxigraph,
+        parse_file,
+        parse_store_spec,
+        resolve_data_paths,
+    )
+
+    if state.store is None:
+        raise InputError("load needs --store oxigraph:DIR (where to put the graph)")
+    kind, location = parse_store_spec(state.store)
+    if kind != "oxigraph":
+        raise InputError(f"--store {state.store}: load fills only an 'oxigraph:DIR' store")
+    if state.data:
+        raise InputError("load takes FILES as arguments, not --data")
+    paths = ontology_files() + resolve_data_paths(list(files))
+    store = open_oxigraph(location, writable=True)
+    progress = stderr_is_terminal()
+    for i, path in enumerate(paths, 1):
+        parse_file(store, path)
+        if progress:
+            click.echo(f"\r[{i}/{len(paths)}] {path.name}\033[K", err=True, nl=False)
+        else:
+            click.echo(f"loaded {path}", err=True)
+    if progress:
+        click.echo("", err=True)
+    load_into_store(store, [])  # vocabulary rule 1 and the name index, once for all files
+    click.echo(f"{default_graph_size(store)} triples in {location}")

@@ -1,0 +1,246 @@
+"""The query library on the bundled data: every named query with its expected rows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from certpath.cli.main import cli
+from certpath.graph import KnowledgeGraph, load
+from certpath.namespaces import curie
+from certpath.sparql import ParamError, UnknownQuery, library, run_named
+
+#: A person for the person-centred queries: holds PSPO I and writes user stories (level 5).
+ALICE_TTL = """\
+@prefix cp: <https://w3id.org/certpath/ontology#> .
+@prefix cpd: <https://w3id.org/certpath/data/> .
+cpd:alice a cp:Person ; cp:holds cpd:pspo-1 ; cp:hasCompetency cpd:user-story-writing .
+"""
+
+#: (query, parameters, columns shown, expected rows with IRIs as CURIEs), on bundled + Alice.
+CASES: list[tuple[str, dict[str, str], list[str], list[tuple[Any, ...]]]] = [
+    (
+        "role-competencies",
+        {"role": "cpd:safe-popm"},
+        ["competency", "need", "level"],
+        [
+            ("cpd:backlog-ownership", "essential", 3),
+            ("cpd:backlog-refinement", "essential", 3),
+            ("cpd:scrum-fundamentals", "essential", 3),
+            ("cpd:user-story-writing", "essential", 3),
+            ("cpd:art-backlog-management", "essential", 2),
+            ("cpd:cross-team-coordination", "essential", 2),
+            ("cpd:dependency-management", "essential", 2),
+            ("cpd:feature-preparation", "essential", 2),
+            ("cpd:pi-planning", "essential", 2),
+            ("cpd:product-goal-setting", "essential", 2),
+            ("cpd:value-thinking", "essential", 2),
+            ("cpd:working-with-product-management", "essential", 2),
+            ("cpd:backlog-ordering", "recommended", 3),
+            ("cpd:stakeholder-tradeoffs", "recommended", 2),
+        ],
+    ),
+    (
+        "offers-teaching",
+        {"competency": "cpd:backlog-refinement"},
+        ["offer", "taught", "level", "cost", "currency", "hours"],
+        [
+            ("cpd:pspo-1", "cpd:backlog-refinement", 3, 200.0, "USD", 13.0),
+            ("cpd:safe-popm-cert", "cpd:feature-preparation", 3, 995.0, "USD", 17.5),
+            ("cpd:a-cspo", "cpd:backlog-refinement", 4, 1000.0, "USD", 16.0),
+            ("cpd:cspo", "cpd:backlog-refinement", 3, 1000.0, "USD", 16.0),
+        ],
+    ),
+    (
+        "competencies-lacking",
+        {"person": "cpd:alice", "role": "cpd:safe-popm"},
+        ["competency", "level"],
+        [
+            ("cpd:art-backlog-management", 2),
+            ("cpd:cross-team-coordination", 2),
+            ("cpd:dependency-management", 2),
+            ("cpd:feature-preparation", 2),
+            ("cpd:pi-planning", 2),
+            ("cpd:working-with-product-management", 2),
+        ],
+    ),
+    ("competencies-lacking", {"person": "cpd:alice", "role": "cpd:product-owner"}, ["level"], []),
+    (
+        "roles-one-cert-away",
+        {"person": "cpd:alice"},
+        ["role", "certification", "missing"],
+        [
+            ("cpd:ai-product-owner", "cpd:pspo-ai-essentials", 6),
+            ("cpd:product-manager", "cpd:a-cspo", 6),
+            ("cpd:product-manager", "cpd:csp-po", 6),
+            ("cpd:safe-popm", "cpd:safe-popm-cert", 6),
+        ],
+    ),
+    (
+        "prerequisite-chain",
+        {"offer": "cpd:csp-po"},
+        ["prerequisite", "kind", "minCount"],
+        [("cpd:a-cspo", "cp:Certification", None), ("cpd:cspo", "cp:Certification", None)],
+    ),
+    (
+        "prerequisite-chain",
+        {"offer": "cpd:ai-for-product-owners"},
+        ["prerequisite", "kind", "minCount"],
+        [
+            ("cpd:backlog-ownership", "cp:Competency", None),
+            ("cpd:cspo", "cp:Certification", None),
+            ("cpd:cspo-or-pspo-1", "cp:PrerequisiteGroup", 1),
+            ("cpd:pspo-1", "cp:Certification", None),
+        ],
+    ),
+    (
+        "offers-by-provider",
+        {"provider": "cpd:scrum-org"},
+        ["offer", "cost", "currency", "hours"],
+        [
+            ("cpd:pspo-1", 200.0, "USD", 13.0),
+            ("cpd:pspo-ai-essentials", 200.0, "USD", 8.0),
+            ("cpd:pspo-2", 250.0, "USD", 26.0),
+            ("cpd:pspo-3", 500.0, "USD", 40.0),
+        ],
+    ),
+    (
+        "coverage-matrix",
+        {"role": "cpd:safe-popm"},
+        ["competency", "need", "level", "offers"],
+        [
+            ("cpd:art-backlog-management", "essential", 2, 1),
+            ("cpd:backlog-ownership", "essential", 3, 4),
+            ("cpd:backlog-refinement", "essential", 3, 4),
+            ("cpd:cross-team-coordination", "essential", 2, 2),
+            ("cpd:dependency-management", "essential", 2, 1),
+            ("cpd:feature-preparation", "essential", 2, 1),
+            ("cpd:pi-planning", "essential", 2, 1),
+            ("cpd:product-goal-setting", "essential", 2, 6),
+            ("cpd:scrum-fundamentals", "essential", 3, 4),
+            ("cpd:user-story-writing", "essential", 3, 1),
+            ("cpd:value-thinking", "essential", 2, 8),
+            ("cpd:working-with-product-management", "essential", 2, 1),
+            ("cpd:backlog-ordering", "recommended", 3, 5),
+            ("cpd:stakeholder-tradeoffs", "recommended", 2, 6),
+        ],
+    ),
+    (
+        "esco-alignments",
+        {"entity": "cpd:product-manager"},
+        ["relation", "esco"],
+        [
+            ("skos:closeMatch", "escoocc:9f508305-80ce-4111-8722-f2c9b4a44890"),
+            ("skos:closeMatch", "escoocc:a79170ad-0b7b-4697-864f-1748359aa10a"),
+        ],
+    ),
+    ("entities-without-source", {}, ["entity", "type"], []),
+]
+
+
+def shown(rows: list[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
+    """Rows as tuples of *columns*, IRIs as CURIEs."""
+    return [
+        tuple(
+            curie(r[c]) if isinstance(r[c], str) and r[c].startswith("http") else r[c]
+            for c in columns
+        )
+        for r in rows
+    ]
+
+
+@pytest.fixture(scope="session")
+def alice_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("people") / "alice.ttl"
+    path.write_text(ALICE_TTL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def kg(alice_file: Path) -> KnowledgeGraph:
+    return load(["bundled", alice_file])
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "columns", "expected"),
+    CASES,
+    ids=[f"{c[0]}-{'-'.join(c[1].values()) or 'all'}" for c in CASES],
+)
+def test_named_query_rows(
+    kg: KnowledgeGraph,
+    name: str,
+    params: dict[str, str],
+    columns: list[str],
+    expected: list[tuple[Any, ...]],
+) -> None:
+    assert shown(run_named(kg, name, **params), columns) == expected
+
+
+def test_every_query_is_tested_and_documented() -> None:
+    queries = library()
+    assert len(queries) >= 9
+    assert {c[0] for c in CASES} == set(queries)
+    for query in queries.values():
+        assert query.description.endswith("."), query.name
+        assert query.example.startswith("certpath"), query.name
+        for param in query.params:
+            assert f"?{param}" in query.text, (query.name, param)
+
+
+def test_data_quality_query_finds_an_entity_without_source(tmp_path: Path) -> None:
+    extra = tmp_path / "nosource.ttl"
+    extra.write_text(
+        "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
+        "<https://w3id.org/certpath/data/mystery> a cp:Role .\n",
+        encoding="utf-8",
+    )
+    rows = run_named(load(["bundled", extra]), "entities-without-source")
+    assert shown(rows, ["entity", "type"]) == [("cpd:mystery", "cp:Role")]
+
+
+def test_required_and_unknown_params(kg: KnowledgeGraph) -> None:
+    with pytest.raises(ParamError, match="needs --param person"):
+        run_named(kg, "competencies-lacking", role="cpd:product-owner")
+    with pytest.raises(ParamError, match="has no parameter 'rol'"):
+        run_named(kg, "role-competencies", rol="cpd:product-owner")
+    with pytest.raises(UnknownQuery, match="did you mean role-competencies"):
+        run_named(kg, "role-competences")
+
+
+def test_cli_named_query_with_params(alice_file: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--data", "bundled", "--data", str(alice_file), "query", "competencies-lacking",
+            "--param", "person=cpd:alice", "--param", "role=cpd:safe-popm", "--format", "csv",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout_bytes.decode().split("\r\n")
+    assert lines[0] == "competency,label,level"
+    assert (
+        lines[1] == "https://w3id.org/certpath/data/art-backlog-management,ART backlog management,2"
+    )
+    assert len(lines) == 8 and lines[-1] == ""
+
+
+def test_cli_queries_lists_the_library() -> None:
+    result = CliRunner().invoke(cli, ["queries"])
+    assert result.exit_code == 0
+    first = result.stdout.splitlines()[0]
+    assert first.split()[0] == "competencies-lacking"
+    assert "--param person=...  the person, e.g. cpd:alice (required)" in result.stdout
+    listed = json.loads(CliRunner().invoke(cli, ["queries", "--format", "json"]).stdout)
+    assert [q["name"] for q in listed] == sorted(library())
+    role = next(q for q in listed if q["name"] == "role-competencies")
+    assert role["parameters"] == [
+        {
+            "name": "role",
+            "description": "the role, e.g. cpd:product-owner (all roles when not given)",
+            "required": False,
+        }
+    ]

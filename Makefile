@@ -21,11 +21,12 @@ run: $(STAMP)
 	$(BIN)/certpath validate
 	$(BIN)/certpath path --target "SAFe POPM" --have "user story writing" --have "backlog refinement"
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download) and curl
+## for the endpoint tests.
 browser:
-	command -v chromium >/dev/null 2>&1 || { \
+	command -v chromium >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 || { \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium curl >/dev/null; }
 
 ## The whole test suite: lint, format check, types, tests with doctests.
 test: $(STAMP) browser

@@ -39,8 +39,11 @@ test: $(STAMP) browser
 screenshot: $(STAMP) browser
 	$(BIN)/python docs/screenshot.py
 
+## Benchmarks (minutes; figures in benchmarks/README.md): planner, SPARQL, ESCO import.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench_planner.py
+	$(BIN)/python benchmarks/bench_sparql.py
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

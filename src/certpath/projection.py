@@ -60,7 +60,8 @@ def _number(term: Any, subject: Any, prop: str, *, integer: bool = False) -> Any
 
 
 def _level(term: Any, subject: Any) -> int:
-    level = int(_number(term, subject, CP.level, integer=True))
+    text = term.value if isinstance(term, ox.Literal) else ""
+    level = int(text) if text.isdigit() else int(_number(term, subject, CP.level, integer=True))
     if not 1 <= level <= 5:
         raise ValidationError(f"cp:level {level} is outside 1..5 (levels run from 1 to 5)")
     return level
@@ -155,17 +156,19 @@ def _add_offer_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
         graph.nodes[subject]["delivery"] = tuple(sorted(mode_names))
 
 
-def _qualified_levels(kg: KnowledgeGraph, link: str) -> dict[tuple[str, str], int]:
-    """(entity, competency) → highest level stated by *link*'s qualified nodes (1 if unstated)."""
+def _qualified_levels(kg: KnowledgeGraph) -> dict[str, dict[tuple[str, str], int]]:
+    """Per qualified link, (entity, competency) → highest level its nodes state (1 if unstated)."""
     competency_of = {q.subject: q.object.value for q in _quads(kg, CP.competency)}
     level_of = {q.subject: _level(q.object, q.subject) for q in _quads(kg, CP.level)}
-    levels: dict[tuple[str, str], int] = {}
-    for quad in _quads(kg, link):
-        qualified = quad.object
-        if qualified in competency_of and isinstance(quad.subject, ox.NamedNode):
-            key = (quad.subject.value, competency_of[qualified])
-            levels[key] = max(levels.get(key, 0), level_of.get(qualified, 1))
-    return levels
+    found: dict[str, dict[tuple[str, str], int]] = {}
+    for link in (CP.qualifiedRequirement, CP.qualifiedOutcome):
+        levels = found.setdefault(link, {})
+        for quad in _quads(kg, link):
+            qualified = quad.object
+            if qualified in competency_of and isinstance(quad.subject, ox.NamedNode):
+                key = (quad.subject.value, competency_of[qualified])
+                levels[key] = max(levels.get(key, 0), level_of.get(qualified, 1))
+    return found
 
 
 def _ensure(graph: nx.MultiDiGraph, node: str, kind: str) -> None:
@@ -174,8 +177,9 @@ def _ensure(graph: nx.MultiDiGraph, node: str, kind: str) -> None:
 
 
 def _add_levelled_edges(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
-    requirement_levels = _qualified_levels(kg, CP.qualifiedRequirement)
-    outcome_levels = _qualified_levels(kg, CP.qualifiedOutcome)
+    qualified = _qualified_levels(kg)
+    requirement_levels = qualified[CP.qualifiedRequirement]
+    outcome_levels = qualified[CP.qualifiedOutcome]
     for prop, key, levels in (
         (CP.requires, "requires", requirement_levels),
         (CP.recommends, "recommends", requirement_levels),

@@ -7,7 +7,6 @@ else reads the graph through :class:`KnowledgeGraph` (triple patterns and SPARQL
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,27 +215,19 @@ class KnowledgeGraph:
         return True
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-
-
 def bind_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """Bind variables safely by a ``VALUES`` block inside the query's ``WHERE`` group.
+
+    The one binding mechanism of the package (:func:`certpath.sparql.bind`), placed by tokens.
 
     >>> print(bind_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal("x")}))
     SELECT ?s WHERE { VALUES (?o) { ("x") } ?s ?p ?o }
     """
     if not bindings:
         return sparql
-    for name, term in bindings.items():
-        if not isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode):
-            raise TypeError(f"binding ?{name} must be an RDF term, not {type(term).__name__}")
-    match = _WHERE.search(sparql) or re.search(r"\{", sparql)
-    if match is None:
-        raise ValueError("query has no group pattern to bind values in")
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }}"
-    return sparql[: match.end()] + block + sparql[match.end() :]
+    from certpath.sparql import bind, check_query
+
+    return bind(check_query(sparql), bindings)
 
 
 def load(data: Sequence[str | Path] | None = None) -> KnowledgeGraph:

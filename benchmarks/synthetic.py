@@ -1,8 +1,29 @@
 """A synthetic ESCO-scale certpath graph (N-Triples), for benchmarks.
 
-``generate(path, roles=3000, competencies=14000, offers=10000, seed=0)`` writes competencies with a
-broader hierarchy, offers with 3-10 qualified outcomes, 0-3 prerequisites and some k-of-n groups,
-roles with 10-30 qualified requirements, and 100 people with holdings.
+``generate(path, roles=3000, competencies=14000, offers=10000, seed=0)`` writes a graph shaped like
+a real catalogue rather than a random one:
+
+* **Domains.** Competencies fall into ``competencies // 70`` domains (200 at full scale, like
+  ESCO's skill groups). The first competency of each domain is its root; every other one has one
+  ``skos:broader`` to an earlier competency of its domain (a tree per domain, 3-6 levels deep).
+* **Offers in four tiers** by index: foundation (first 40 %), intermediate (30 %), advanced
+  (20 %), expert (10 %). An offer has a home domain and 3-10 qualified outcomes, four in five of
+  them in its domain; the outcome level follows the tier (foundation 1-2, intermediate 2-3,
+  advanced 3-4, expert 4-5). Hours and price grow with the tier.
+* **Prerequisites** only point one tier down: foundation offers have none; the others have 0-3
+  prerequisite offers from the tier below, preferably (four in five) ones that teach a
+  competency the offer also teaches, else from its domain. Every 20th offer above foundation
+  also has a k-of-n ``cp:PrerequisiteGroup`` (1-of-3 or 2-of-3) of such offers. So prerequisite
+  chains are at most three deep and a plan has a handful to a few dozen steps.
+* **Roles** draw 10-30 qualified requirements from one or two domains (every fourth a
+  ``cp:recommends``), levels mostly 1-3: 1 (30 %), 2 (35 %), 3 (25 %), 4 (8 %), 5 (2 %), each
+  capped at the highest level some offer teaches for the competency (or a narrower one). About
+  1 % of the competencies are taught by no offer at all, so some questions still have no plan
+  (7 % of the benchmark's questions at full scale).
+* **People**: 100 people, each holding 3 offers and having 5 competencies.
+
+IRIs are ``cpd:c{i}``, ``cpd:o{i}``, ``cpd:r{i}``, ``cpd:g{i}``, ``cpd:p{i}`` (50 providers) and
+``cpd:person{i}``; the output is deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -16,6 +37,22 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SOURCE = "http://purl.org/dc/terms/source"
+
+#: Share of the offers in each tier (foundation, intermediate, advanced, expert).
+TIERS = (0.4, 0.3, 0.2, 0.1)
+#: Outcome levels per tier.
+TIER_LEVELS = ((1, 2), (2, 3), (3, 4), (4, 5))
+#: Requirement levels of roles and their weights.
+ROLE_LEVELS = ((1, 2, 3, 4, 5), (30, 35, 25, 8, 2))
+
+
+def _tier_of(i: int, offers: int) -> int:
+    edge = 0.0
+    for tier, share in enumerate(TIERS):
+        edge += share
+        if i < round(edge * offers):
+            return tier
+    return len(TIERS) - 1
 
 
 def generate(
@@ -35,52 +72,123 @@ def generate(
         return f'"{v}"^^<{XSD}{dt}>' if dt else f'"{v}"@en'
 
     a, cp = iri(RDF_TYPE), lambda n: iri(CP + n)
+    n_domains = max(1, competencies // 70)
     comp = [iri(f"{CPD}c{i}") for i in range(competencies)]
+    domain_comps: list[list[int]] = [[] for _ in range(n_domains)]
+    parent_of: dict[int, int] = {}
     for i, c in enumerate(comp):
+        d = i % n_domains
         t(c, a, cp("Competency"))
         t(c, iri(SKOS + "prefLabel"), lit(f"Competency {i}"))
         t(c, iri(SOURCE), iri(f"https://example.org/c{i}"))
-        if i >= 200:
-            t(c, iri(SKOS + "broader"), comp[rng.randrange(0, i // 2 + 1)])
+        members = domain_comps[d]
+        if members:  # the domain's first competency is its root
+            # Prefer recent parents a little, so the trees are a few levels deep, not flat.
+            k = len(members)
+            parent = members[min(k - 1, int(rng.random() ** 0.7 * k))]
+            t(c, iri(SKOS + "broader"), comp[parent])
+            parent_of[i] = parent
+        members.append(i)
+
     providers = [iri(f"{CPD}p{i}") for i in range(50)]
     for p in providers:
         t(p, a, cp("Provider"))
+
     offer = [iri(f"{CPD}o{i}") for i in range(offers)]
+    best_level = [0] * competencies  # highest level taught for a competency or a narrower one
+    tier_of = [_tier_of(i, offers) for i in range(offers)]
+    home = [rng.randrange(n_domains) for _ in range(offers)]
+    taught: list[set[int]] = [set() for _ in range(offers)]
+    # (tier, domain) -> offers; (tier, competency) -> offers teaching it
+    by_domain: dict[tuple[int, int], list[int]] = {}
+    by_comp: dict[tuple[int, int], list[int]] = {}
+    by_tier: dict[int, list[int]] = {}
     for i, o in enumerate(offer):
+        tier, d = tier_of[i], home[i]
         t(o, a, cp("Certification" if i % 2 == 0 else "Course"))
         t(o, iri(SKOS + "prefLabel"), lit(f"Offer {i}"))
         t(o, cp("offeredBy"), rng.choice(providers))
-        t(o, cp("cost"), lit(f"{rng.randint(0, 3000)}.0", "decimal"))
+        t(o, cp("cost"), lit(f"{rng.randint(0, 500) * (tier + 1) * 2}.0", "decimal"))
         t(o, cp("currency"), '"USD"')
-        t(o, cp("durationHours"), lit(f"{rng.randint(1, 80)}.0", "decimal"))
-        for j, c in enumerate(rng.sample(comp, rng.randint(3, 10))):
+        t(o, cp("durationHours"), lit(f"{rng.randint(4, 20) * (tier + 1)}.0", "decimal"))
+        n_out = rng.randint(3, 10)
+        chosen: list[int] = []
+        while len(chosen) < n_out:
+            pool = domain_comps[d] if rng.random() < 0.8 else domain_comps[rng.randrange(n_domains)]
+            c_i = rng.choice(pool)
+            if c_i not in chosen:
+                chosen.append(c_i)
+        low, high = TIER_LEVELS[tier]
+        for j, c_i in enumerate(chosen):
             node = iri(f"{CPD}o{i}-out{j}")
-            t(o, cp("teaches"), c)
+            t(o, cp("teaches"), comp[c_i])
             t(o, cp("qualifiedOutcome"), node)
             t(node, a, cp("Outcome"))
-            t(node, cp("competency"), c)
-            t(node, cp("level"), lit(rng.randint(1, 5), "integer"))
-        if i > 10:
-            for pre in rng.sample(offer[:i], rng.randint(0, 3)):
-                t(o, cp("prerequisite"), pre)
-            if i % 20 == 0:
+            t(node, cp("competency"), comp[c_i])
+            level = rng.randint(low, high)
+            t(node, cp("level"), lit(level, "integer"))
+            best_level[c_i] = max(best_level[c_i], level)
+            taught[i].add(c_i)
+            by_comp.setdefault((tier, c_i), []).append(i)
+        by_domain.setdefault((tier, d), []).append(i)
+        by_tier.setdefault(tier, []).append(i)
+        if tier == 0:
+            continue
+
+        def below(i: int = i, tier: int = tier, d: int = d) -> int | None:
+            """An offer of the tier below: one teaching a shared competency, else the domain."""
+            if rng.random() < 0.8:
+                related = [x for c_i in sorted(taught[i]) for x in by_comp.get((tier - 1, c_i), [])]
+                if related:
+                    return rng.choice(related)
+            pool = by_domain.get((tier - 1, d)) or by_tier.get(tier - 1)
+            return rng.choice(pool) if pool else None
+
+        prereqs: list[int] = []
+        for _ in range(rng.choice((0, 1, 1, 2, 2, 3))):
+            p = below()
+            if p is not None and p not in prereqs:
+                prereqs.append(p)
+        for p in prereqs:
+            t(o, cp("prerequisite"), offer[p])
+        if i % 20 == 0:
+            members: list[int] = []
+            for _ in range(10):
+                p = below()
+                if p is not None and p not in members and p not in prereqs:
+                    members.append(p)
+                if len(members) == 3:
+                    break
+            if len(members) >= 2:
                 group = iri(f"{CPD}g{i}")
                 t(group, a, cp("PrerequisiteGroup"))
-                t(group, cp("minCount"), lit(1, "integer"))
-                for m in rng.sample(offer[:i], 3):
-                    t(group, cp("member"), m)
+                t(group, cp("minCount"), lit(rng.choice((1, 1, 2)), "integer"))
+                for m in members:
+                    t(group, cp("member"), offer[m])
                 t(o, cp("prerequisite"), group)
+
+    for c_i in range(competencies - 1, -1, -1):  # children have larger indexes than parents
+        if c_i in parent_of:
+            up = parent_of[c_i]
+            best_level[up] = max(best_level[up], best_level[c_i])
+    levels, weights = ROLE_LEVELS
     for i in range(roles):
         r = iri(f"{CPD}r{i}")
         t(r, a, cp("Role"))
         t(r, iri(SKOS + "prefLabel"), lit(f"Role {i}"))
-        for j, c in enumerate(rng.sample(comp, rng.randint(10, 30))):
+        domains = rng.sample(range(n_domains), min(n_domains, rng.choice((1, 2, 2))))
+        pool = sorted({c_i for d in domains for c_i in domain_comps[d]})
+        for j, c_i in enumerate(rng.sample(pool, min(len(pool), rng.randint(10, 30)))):
             node = iri(f"{CPD}r{i}-req{j}")
-            t(r, cp("requires" if j % 4 else "recommends"), c)
+            t(r, cp("requires" if j % 4 else "recommends"), comp[c_i])
             t(r, cp("qualifiedRequirement"), node)
             t(node, a, cp("Requirement"))
-            t(node, cp("competency"), c)
-            t(node, cp("level"), lit(rng.randint(1, 4), "integer"))
+            t(node, cp("competency"), comp[c_i])
+            # Employers ask for what training can give: capped at the best level taught
+            # (a competency nothing teaches keeps its level and makes the role infeasible).
+            level = rng.choices(levels, weights)[0]
+            level = min(level, best_level[c_i]) if best_level[c_i] else level
+            t(node, cp("level"), lit(level, "integer"))
     for i in range(100):
         person = iri(f"{CPD}person{i}")
         t(person, a, cp("Person"))

@@ -21,6 +21,7 @@ from certpath.errors import EntityNotFound, MixedCurrencies, NoPlan  # noqa: E40
 from certpath.planner import (  # noqa: E402
     LearningPlan,
     career_path,
+    clear_cache,
     closest_roles,
     greedy_learning_path,
     no_plan_to_dict,
@@ -511,3 +512,48 @@ def test_empty_plan_when_everything_is_met() -> None:
     assert isinstance(plan, LearningPlan)
     assert plan.steps == () and plan.alternatives == ()
     assert plan.already_met[0].met_by == "a" and math.isclose(plan.total_hours, 0.0)
+
+
+def test_index_cache_follows_graph_edits() -> None:
+    G = nx.MultiDiGraph()
+    offer(G, "slow", hours=5, teaches={"x": 1})
+    role(G, "r", {"x": 1})
+    assert [s.iri for s in shortest_learning_path(G, "r").steps] == ["slow"]
+    offer(G, "fast", hours=1, teaches={"x": 1})  # new node
+    assert [s.iri for s in shortest_learning_path(G, "r").steps] == ["fast"]
+    G.add_node("y", kind="competency", label="y")
+    G.add_edge("r", "y", key="requires", level=1)  # no new node: a newly linked pair
+    offer(G, "both", hours=1.5, teaches={"y": 1, "x": 1})
+    assert [s.iri for s in shortest_learning_path(G, "r").steps] == ["both"]
+    G.nodes["both"]["hours"] = 9.0  # in place: the index reads attributes when asked
+    assert shortest_learning_path(G, "r").total_hours == 9.0
+    clear_cache()
+    assert shortest_learning_path(G, "r").total_hours == 9.0
+
+
+def test_milestones_through_narrower_competencies() -> None:
+    G = nx.MultiDiGraph()
+    G.add_node("scrum", kind="competency", label="scrum")
+    G.add_node("agile", kind="competency", label="agile")
+    G.add_edge("scrum", "agile", key="broader")
+    offer(G, "a", hours=1, teaches={"scrum": 2})
+    offer(G, "b", hours=1, teaches={"kanban": 3}, prereqs=("a",))
+    role(G, "agilist", {"agile": 2})
+    role(G, "expert", {"agile": 3})
+    role(G, "target", {"agile": 1, "kanban": 3})
+    role(G, "met", {"agile": 1})
+    plan = shortest_learning_path(G, "target", have={"agile": 1})
+    assert [s.iri for s in plan.steps] == ["a", "b"]
+    assert [(m.after_step, m.role) for m in plan.milestones] == [(0, "agilist"), (1, "target")]
+
+
+def test_cycle_inside_larger_graph_keeps_order() -> None:
+    # a and b need each other's competency; seed breaks the cycle; c depends on a (across SCCs).
+    G = nx.MultiDiGraph()
+    offer(G, "a", hours=1, teaches={"x": 1}, prereqs=("y",))
+    offer(G, "b", hours=1, teaches={"y": 1}, prereqs=("x",))
+    offer(G, "seed", hours=3, teaches={"x": 1})
+    offer(G, "c", hours=1, teaches={"z": 2}, prereqs=("a",))
+    role(G, "r", {"z": 2, "y": 1})
+    plan = shortest_learning_path(G, "r")
+    assert [s.iri for s in plan.steps] == ["seed", "b", "a", "c"]

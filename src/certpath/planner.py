@@ -15,14 +15,21 @@ The shortest plan has the least total of the chosen measure (``"hours"``, ``"cos
 sorted tuple of its offer IRIs, smallest first. Steps are listed in prerequisite order, the
 smallest IRI first among those that can be started. Money is added up only within one currency.
 
-The search is exact: the graph is reduced with NetworkX to the offers that matter, then solved as
-a 0/1 program with HiGHS (:mod:`certpath._milp`, imported only when a plan must be solved).
+The search is exact: the graph is reduced to the offers that matter, then solved as a 0/1
+program with HiGHS (:mod:`certpath._milp`, imported only when a plan must be solved).
+
+What the planner reads from a graph (its index: relations, the ``broader`` hierarchy both ways,
+which roles need a competency) is built on the first question and cached per graph object, so
+later questions on the same loaded graph reuse it. The cache notices added or removed nodes and
+newly linked node pairs; after editing attributes in place (or adding a parallel edge with a new
+key), call :func:`clear_cache`.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +51,7 @@ __all__ = [
     "Requirement",
     "RoleDistance",
     "career_path",
+    "clear_cache",
     "closest_roles",
     "greedy_learning_path",
     "no_plan_to_dict",
@@ -252,7 +260,8 @@ class _Index:
     """What the planner reads from the graph, gathered in one pass over its edges."""
 
     def __init__(self, G: Any) -> None:
-        self.G = G
+        # The node view only (not G): the index cache holds indexes weakly keyed by their graph.
+        self.nodes: Any = G.nodes
         self.kind: dict[str, str] = {n: str(d.get("kind", "")) for n, d in G.nodes(data=True)}
         self.teaches: dict[str, dict[str, int]] = {}
         self.taught_by: dict[str, dict[str, int]] = {}
@@ -264,6 +273,10 @@ class _Index:
         self.providers: dict[str, set[str]] = {}
         self.broader: Any = nx.DiGraph()
         self._narrow: dict[str, frozenset[str]] = {}
+        self._broad: dict[str, frozenset[str]] = {}
+        self._satisfiers: dict[tuple[str, int], frozenset[str]] = {}
+        self._cheapest: dict[tuple[str, int, str], list[tuple[float, str]]] = {}
+        self._required_by: dict[str, list[str]] | None = None
         for u, v, key, data in G.edges(keys=True, data=True):
             self._add_edge(u, v, key, int(data.get("level", 1)))
         for n, d in G.nodes(data=True):
@@ -273,6 +286,12 @@ class _Index:
             for items in table.values():
                 items.sort()
         self.leads_to.sort()
+        self._offers = sorted(n for n, k in self.kind.items() if k == "offer")
+        self._roles = sorted(n for n, k in self.kind.items() if k == "role")
+        for c in self.broader:  # the hierarchy both ways, once (the index is reused)
+            self.broad(c)
+            self.narrow(c)
+        self.required_by("")
 
     def _add_edge(self, u: str, v: str, key: str, level: int) -> None:
         if key == "teaches":
@@ -293,25 +312,44 @@ class _Index:
             self.providers.setdefault(u, set()).add(v)
 
     def label(self, iri: str) -> str:
-        if iri in self.G:
-            return str(self.G.nodes[iri].get("label", iri.rsplit("/", 1)[-1]))
+        if iri in self.nodes:
+            return str(self.nodes[iri].get("label", iri.rsplit("/", 1)[-1]))
         return iri
 
     def attr(self, offer: str, name: str, default: Any = None) -> Any:
-        return self.G.nodes[offer].get(name, default)
+        return self.nodes[offer].get(name, default)
 
     def narrow(self, c: str) -> frozenset[str]:
         """``c`` and every competency that reaches it over ``broader`` edges."""
-        if c not in self._narrow:
-            found = nx.ancestors(self.broader, c) if c in self.broader else set()
-            self._narrow[c] = frozenset(found | {c})
-        return self._narrow[c]
+        found = self._narrow.get(c)
+        if found is None:
+            found = self._narrow[c] = _reach(self.broader._pred, c)
+        return found
+
+    def broad(self, c: str) -> frozenset[str]:
+        """``c`` and every competency it reaches over ``broader`` edges."""
+        found = self._broad.get(c)
+        if found is None:
+            found = self._broad[c] = _reach(self.broader._succ, c)
+        return found
+
+    def required_by(self, c: str) -> list[str]:
+        """Roles with a ``requires`` of competency ``c``."""
+        if self._required_by is None:
+            table: dict[str, list[str]] = {}
+            for role, reqs in self.requires.items():
+                for comp in reqs:
+                    table.setdefault(comp, []).append(role)
+            self._required_by = table
+        return self._required_by.get(c, [])
 
     def offers(self) -> list[str]:
-        return sorted(n for n, k in self.kind.items() if k == "offer")
+        """Every offer, by IRI (do not modify)."""
+        return self._offers
 
     def roles(self) -> list[str]:
-        return sorted(n for n, k in self.kind.items() if k == "role")
+        """Every role, by IRI (do not modify)."""
+        return self._roles
 
     def requirements(self, role: str, with_recommended: bool) -> dict[str, int]:
         reqs = dict(self.requires.get(role, {}))
@@ -320,14 +358,75 @@ class _Index:
                 reqs[c] = max(level, reqs.get(c, 0))
         return reqs
 
-    def satisfiers(self, c: str, level: int) -> set[str]:
+    def cheapest(self, c: str, level: int, minimize: str) -> list[tuple[float, str]]:
+        """``satisfiers(c, level)`` as (cost in ``minimize``, offer), cheapest first."""
+        key = (c, level, minimize)
+        found = self._cheapest.get(key)
+        if found is None:
+            found = self._cheapest[key] = sorted(
+                (_primary(self, minimize, [o]), o) for o in self.satisfiers(c, level)
+            )
+        return found
+
+    def satisfiers(self, c: str, level: int) -> frozenset[str]:
         """Offers that teach ``c`` or a narrower competency at ``level`` or above."""
-        return {
-            o
-            for n in self.narrow(c)
-            for o, taught in self.taught_by.get(n, {}).items()
-            if taught >= level
-        }
+        key = (c, level)
+        found = self._satisfiers.get(key)
+        if found is None:
+            found = frozenset(
+                o
+                for n in self.narrow(c)
+                for o, taught in self.taught_by.get(n, {}).items()
+                if taught >= level
+            )
+            self._satisfiers[key] = found
+        return found
+
+
+def _reach(adjacency: Mapping[str, Mapping[str, Any]], start: str) -> frozenset[str]:
+    """``start`` and every node reachable from it in ``adjacency`` (a DiGraph's ``_succ`` or
+    ``_pred``); plain dictionaries, faster than NetworkX's traversal generators."""
+    found = {start}
+    todo = [start]
+    while todo:
+        for n in adjacency.get(todo.pop(), ()):
+            if n not in found:
+                found.add(n)
+                todo.append(n)
+    return frozenset(found)
+
+
+#: Planner indexes of the graphs asked about, reused while their node and edge counts stay.
+_INDEXES: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], _Index]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _index(G: Any) -> _Index:
+    """The planner index of ``G``, built once per graph and reused by later questions.
+
+    It is rebuilt when the number of nodes or of linked (u, v) pairs changes (counted in C over
+    the adjacency; ``number_of_edges()`` of a MultiDiGraph walks every edge in Python, 85 ms at
+    ESCO scale). After editing attributes in place, or adding an edge with a new key between
+    two already linked nodes, call :func:`clear_cache` (or plan on a copy).
+    """
+    adjacency = getattr(G, "_adj", None)
+    pairs = sum(map(len, adjacency.values())) if isinstance(adjacency, dict) else -1
+    stamp = (G.number_of_nodes(), pairs)
+    try:
+        cached = _INDEXES.get(G)
+    except TypeError:  # not weakly referenceable: no cache
+        return _Index(G)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    ix = _Index(G)
+    _INDEXES[G] = (stamp, ix)
+    return ix
+
+
+def clear_cache() -> None:
+    """Forget every cached planner index (after editing a graph's attributes in place)."""
+    _INDEXES.clear()
 
 
 def _check_role(ix: _Index, role: str) -> None:
@@ -346,29 +445,42 @@ def _check_measure(minimize: str) -> None:
 
 @dataclass
 class _State:
-    """What a person holds: competency levels and offers."""
+    """What a person holds: offers, and per competency C the highest level held of C or of a
+    narrower competency (``reach``: what rule 2 compares a requirement with)."""
 
-    levels: dict[str, int]
+    reach: dict[str, int]
     held: set[str]
 
     def copy(self) -> _State:
-        return _State(dict(self.levels), set(self.held))
+        return _State(dict(self.reach), set(self.held))
+
+    def gain(self, ix: _Index, c: str, level: int) -> None:
+        reach = self.reach
+        if reach.get(c, 0) >= level:  # then so is every broader one
+            return
+        for b in ix._broad.get(c) or ix.broad(c):
+            if reach.get(b, 0) < level:
+                reach[b] = level
 
     def take(self, ix: _Index, offer: str) -> None:
         self.held.add(offer)
+        reach = self.reach
         for c, level in ix.teaches.get(offer, {}).items():
-            self.levels[c] = max(level, self.levels.get(c, 0))
+            if reach.get(c, 0) < level:
+                self.gain(ix, c, level)
 
 
 def _base_state(ix: _Index, have: Mapping[str, int] | None, holds: Iterable[str]) -> _State:
-    state = _State({c: int(level) for c, level in (have or {}).items()}, set())
+    state = _State({}, set())
+    for c, level in (have or {}).items():
+        state.gain(ix, c, int(level))
     for offer in holds:
         state.take(ix, offer)
     return state
 
 
 def _meets(ix: _Index, state: _State, c: str, level: int) -> bool:
-    return any(state.levels.get(n, 0) >= level for n in ix.narrow(c))
+    return state.reach.get(c, 0) >= level
 
 
 def _item_met(ix: _Index, state: _State, item: str) -> bool:
@@ -406,7 +518,7 @@ def _suppliers(ix: _Index, state: _State, item: str) -> set[str]:
     if kind == "offer":
         return {item}
     if kind == "competency":
-        return ix.satisfiers(item, 1)
+        return set(ix.satisfiers(item, 1))
     found: set[str] = set()
     if kind == "group":
         for m in ix.members.get(item, []):
@@ -442,6 +554,8 @@ def _allowed(
 ) -> set[str]:
     banned = set(exclude)
     modes = None if delivery is None else set(delivery)
+    if not banned and modes is None:
+        return set(ix.offers()) - base.held
     return {
         o
         for o in ix.offers()
@@ -460,24 +574,38 @@ def _closure(ix: _Index, base: _State, seeds: Iterable[str], pool: set[str]) -> 
     while todo:
         offer = todo.pop()
         for item in ix.prereqs.get(offer, []):
-            for s in sorted(_suppliers(ix, base, item) & pool - found):
+            new = sorted(s for s in _suppliers(ix, base, item) if s in pool and s not in found)
+            for s in new:
                 found.add(s)
                 todo.append(s)
     return found
 
 
 def _fixpoint(ix: _Index, base: _State, pool: set[str]) -> tuple[set[str], _State]:
-    """Offers of ``pool`` that can ever be started (holdings only grow), and the final state."""
+    """Offers of ``pool`` that can ever be started (holdings only grow), and the final state.
+
+    Prerequisites ask competencies at level 1 only, so the final state records what the taken
+    offers teach at level 1 (on top of ``base``); it serves prerequisite checks, not levels.
+    """
     state = base.copy()
+    reach = state.reach
     taken: set[str] = set()
-    progress = True
-    while progress:
-        progress = False
-        for o in sorted(pool - taken):
+    left = sorted(pool)
+    while left:
+        rest = []
+        for o in left:
             if _startable(ix, state, o):
-                state.take(ix, o)
+                state.held.add(o)
                 taken.add(o)
-                progress = True
+                for c in ix.teaches.get(o, {}):
+                    if c not in reach:
+                        for b in ix.broad(c):
+                            reach.setdefault(b, 1)
+            else:
+                rest.append(o)
+        if len(rest) == len(left):
+            break
+        left = rest
     return taken, state
 
 
@@ -599,12 +727,11 @@ def _model(ix: _Index, q: _Question) -> _milp.PlanModel:
 
 def _options(ix: _Index, q: _Question, item: str, offer: str) -> tuple[str, ...]:
     kind = ix.kind.get(item)
+    found: frozenset[str] = frozenset()
     if kind == "offer":
-        found = {item}
+        found = frozenset((item,))
     elif kind == "competency":
         found = ix.satisfiers(item, 1)
-    else:
-        found = set()
     return tuple(sorted(found & q.candidates - {offer}))
 
 
@@ -697,17 +824,35 @@ def _steps(
 
 
 def _milestones(ix: _Index, base: _State, order: list[str]) -> tuple[Milestone, ...]:
+    """Roles not met before the plan whose every ``requires`` is met after some step (the first).
+
+    Such a role has a requirement a step meets, so only roles requiring a competency some step
+    teaches (or a broader one) are looked at.
+    """
+    first: dict[tuple[str, int], int] = {}  # (competency, level) -> first step reaching it
+    reached: set[str] = set()
+    for i, o in enumerate(order):
+        for n, level in ix.teaches.get(o, {}).items():
+            for c in ix.broad(n):
+                reached.add(c)
+                for lv in range(1, level + 1):
+                    first.setdefault((c, lv), i)
+    roles: set[str] = set()
+    for c in reached:
+        roles.update(ix.required_by(c))
     found: list[Milestone] = []
-    for role in ix.roles():
-        reqs = ix.requires.get(role, {})
-        if not reqs or all(_meets(ix, base, c, lv) for c, lv in reqs.items()):
-            continue
-        state = base.copy()
-        for i, o in enumerate(order):
-            state.take(ix, o)
-            if all(_meets(ix, state, c, lv) for c, lv in reqs.items()):
-                found.append(Milestone(i, role))
+    for role in sorted(roles):
+        after = -1
+        for c, lv in ix.requires.get(role, {}).items():
+            if _meets(ix, base, c, lv):
+                continue
+            step = first.get((c, lv))
+            if step is None:
                 break
+            after = max(after, step)
+        else:
+            if after >= 0:
+                found.append(Milestone(after, role))
     return tuple(sorted(found, key=lambda m: (m.after_step, m.role)))
 
 
@@ -920,7 +1065,7 @@ def shortest_learning_path(
     if alternatives < 0:
         raise ValueError("alternatives must be >= 0")
     return _plan(
-        _Index(G),
+        _index(G),
         target,
         have=have,
         holds=holds,
@@ -967,7 +1112,7 @@ def greedy_learning_path(
     (['a'], False)
     """
     return _plan(
-        _Index(G),
+        _index(G),
         target,
         have=have,
         holds=holds,
@@ -988,8 +1133,8 @@ def _greedy(ix: _Index, q: _Question, model: _milp.PlanModel, minimize: str) -> 
     left = list(q.unmet)
     wanted = set(q.include)
     weight = {o: _milp.measure(model, minimize, [o]) for o in model.offers}
-    while left or wanted - set(taken):
-        ready = [o for o in model.offers if o not in taken and _startable(ix, state, o)]
+    while left or wanted - state.held:
+        ready = [o for o in model.offers if o not in state.held and _startable(ix, state, o)]
         if not ready:  # cannot happen after the structure check
             raise RuntimeError("internal error: greedy search is stuck")
 
@@ -1010,9 +1155,9 @@ def _gain(
     ix: _Index, state: _State, left: list[tuple[str, int]], wanted: set[str], offer: str
 ) -> int:
     """How many missing requirements (and wanted offers) taking ``offer`` now would meet."""
-    after = state.copy()
-    after.take(ix, offer)
-    return sum(1 for c, lv in left if _meets(ix, after, c, lv)) + (offer in wanted)
+    taught = [(ix.broad(n), t) for n, t in ix.teaches.get(offer, {}).items()]
+    met = sum(1 for c, lv in left if any(t >= lv and c in up for up, t in taught))
+    return met + (offer in wanted)
 
 
 def _prune(ix: _Index, q: _Question, taken: list[str]) -> frozenset[str]:
@@ -1062,13 +1207,13 @@ def role_gaps(
     >>> [(g.status, g.held_level) for g in role_gaps(G, "r", have={"c": 2})]
     [('partial', 2)]
     """
-    ix = _Index(G)
+    ix = _index(G)
     _check_role(ix, target)
     base = _base_state(ix, have, holds)
     gaps: list[Gap] = []
     for essential, table in ((True, ix.requires), (False, ix.recommends)):
         for c, level in sorted(table.get(target, {}).items()):
-            held = max((base.levels.get(n, 0) for n in ix.narrow(c)), default=0)
+            held = base.reach.get(c, 0)
             status = "met" if held >= level else "partial" if held > 0 else "missing"
             offers = sorted(
                 ix.satisfiers(c, level) - base.held,
@@ -1079,16 +1224,47 @@ def role_gaps(
 
 
 def _lower_bound(ix: _Index, base: _State, role: str, minimize: str) -> float:
-    """The largest, over missing requirements, of the cheapest offer meeting it (inf: none)."""
-    bound = 0.0
+    """A lower bound on the cost (in ``minimize``) of any plan to ``role`` (inf: none).
+
+    The larger of: the dearest, over missing requirements, of the cheapest offer meeting it; and
+    the sum of those cheapest costs over requirements whose offers are pairwise disjoint (taken
+    dearest first), since a plan holds a different offer for each of them.
+    """
+    needs: list[tuple[float, frozenset[str]]] = []
     for c, level in ix.requirements(role, False).items():
         if _meets(ix, base, c, level):
             continue
-        offers = ix.satisfiers(c, level) - base.held
-        if not offers:
+        ranked = ix.cheapest(c, level, minimize)
+        least = next((w for w, o in ranked if o not in base.held), None)
+        if least is None:
             return math.inf
-        bound = max(bound, min(_primary(ix, minimize, [o]) for o in offers))
-    return bound
+        needs.append((least, ix.satisfiers(c, level)))
+    needs.sort(key=lambda n: -n[0])
+    used: set[str] = set()
+    disjoint = 0.0
+    for cost, offers in needs:
+        if used.isdisjoint(offers):  # held offers are in no plan: sharing them does not matter
+            disjoint += cost
+            used |= offers - base.held
+    return max(needs[0][0] if needs else 0.0, disjoint)
+
+
+def _least(
+    ix: _Index, role: str, have: dict[str, int], held: list[str], minimize: str
+) -> float | None:
+    """The exact least cost of a plan to ``role`` (None: no plan); raises as :func:`_plan`."""
+    base = _base_state(ix, have, held)
+    q = _reduce(ix, role, base, exclude=(), include=(), delivery=None, with_recommended=False)
+    if _structure_reasons(ix, q):
+        return None
+    currencies = _currencies(ix, q.candidates)
+    if len(currencies) > 1 and minimize == "cost":
+        raise MixedCurrencies(
+            f"offers that could lead to {ix.label(role)} are priced in several currencies "
+            f"({', '.join(currencies)}); add up money within one currency (exclude offers, or "
+            "minimize hours or steps)"
+        )
+    return _milp.minimum(_model(ix, q), minimize, {})
 
 
 def closest_roles(
@@ -1102,9 +1278,10 @@ def closest_roles(
     """Return roles ranked by the exact cost of their shortest learning path.
 
     Feasible roles come first, by cost in ``minimize`` then IRI; roles with no plan follow
-    (``feasible=False``), by IRI. At most ``top`` are returned (all when None). Roles are solved
-    in the order of a lower bound (the dearest cheapest offer over missing requirements) and the
-    search stops once that bound exceeds the ``top``-th exact cost, so the list is exact.
+    (``feasible=False``), by IRI. At most ``top`` are returned (all when None), each with its
+    plan. Roles are costed in the order of a lower bound (see ``_lower_bound``) and the search
+    stops once that bound exceeds the ``top``-th exact cost, so the list is exact; only the
+    roles returned are planned in full.
 
     Examples
     --------
@@ -1119,46 +1296,52 @@ def closest_roles(
     [('r2', 0.0), ('r1', 5.0)]
     """
     _check_measure(minimize)
-    ix = _Index(G)
+    ix = _index(G)
     have = dict(have or {})
     held = list(dict.fromkeys(holds))
     base = _base_state(ix, have, held)
     bounds = sorted((_lower_bound(ix, base, r, minimize), r) for r in ix.roles())
-    feasible: list[RoleDistance] = []
-    infeasible: list[RoleDistance] = []
+    costs: dict[str, float | None] = {}
+    feasible: list[tuple[float, str]] = []  # (cost, role), kept sorted
     for bound, role in bounds:
         if top is not None and len(feasible) >= top:
-            kth = sorted(feasible, key=lambda d: (d.cost, d.role))[top - 1]
-            if bound > (kth.cost or 0.0) + 1e-9 * max(1.0, abs(kth.cost or 0.0)):
+            kth = feasible[top - 1][0]
+            if bound > kth + 1e-9 * max(1.0, abs(kth)):
                 break
+        cost = None if bound == math.inf else _least(ix, role, have, held, minimize)
+        costs[role] = cost
+        if cost is not None:
+            feasible.append((cost, role))
+            feasible.sort()
+    infeasible = sorted(r for r, c in costs.items() if c is None)
+    ranked = [r for _, r in feasible] + infeasible
+    if top is not None:
+        ranked = ranked[:top]
+    found: list[RoleDistance] = []
+    for role in ranked:
         reqs = ix.requirements(role, False)
         met = sum(1 for c, lv in reqs.items() if _meets(ix, base, c, lv))
         plan = None
-        if bound < math.inf:
-            try:
-                plan = _plan(
-                    ix,
-                    role,
-                    have=have,
-                    holds=held,
-                    minimize=minimize,
-                    budgets={},
-                    exclude=(),
-                    include=(),
-                    delivery=None,
-                    with_recommended=False,
-                    alternatives=0,
-                    exact=True,
-                )
-            except NoPlan:
-                plan = None
+        if costs[role] is not None:
+            plan = _plan(
+                ix,
+                role,
+                have=have,
+                holds=held,
+                minimize=minimize,
+                budgets={},
+                exclude=(),
+                include=(),
+                delivery=None,
+                with_recommended=False,
+                alternatives=0,
+                exact=True,
+            )
         cost = None if plan is None else plan.total(minimize)
-        entry = RoleDistance(role, ix.label(role), plan is not None, cost, met, len(reqs), plan)
-        (feasible if plan is not None else infeasible).append(entry)
-    ranked = sorted(feasible, key=lambda d: (d.cost, d.role)) + sorted(
-        infeasible, key=lambda d: d.role
-    )
-    return ranked if top is None else ranked[:top]
+        found.append(
+            RoleDistance(role, ix.label(role), plan is not None, cost, met, len(reqs), plan)
+        )
+    return found
 
 
 def career_path(
@@ -1198,7 +1381,7 @@ def career_path(
     (('dev', 'lead'), 3.0)
     """
     _check_measure(minimize)
-    ix = _Index(G)
+    ix = _index(G)
     holds = list(holds)
     _check_role(ix, source_role)
     _check_role(ix, target_role)

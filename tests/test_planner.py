@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import planner_bruteforce as bf  # noqa: E402
 
+from certpath import _milp  # noqa: E402
 from certpath.errors import EntityNotFound, MixedCurrencies, NoPlan  # noqa: E402
 from certpath.planner import (  # noqa: E402
     LearningPlan,
@@ -30,6 +34,21 @@ from certpath.planner import (  # noqa: E402
 )
 
 MODES = ("Classroom", "SelfPaced", "LiveOnline")
+#: ``_milp.ENUMERATION_LIMIT`` per solver: every model enumerated, or every model sent to HiGHS.
+SOLVERS = {"enumeration": 1_000, "highs": -1}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def solver(name: str) -> Iterator[None]:
+    """Send every model of the block to one solver (a context manager, not a fixture, so that
+    hypothesis runs each example under it)."""
+    saved = _milp.ENUMERATION_LIMIT
+    _milp.ENUMERATION_LIMIT = SOLVERS[name]
+    try:
+        yield
+    finally:
+        _milp.ENUMERATION_LIMIT = saved
 
 
 # --------------------------------------------------------------------------- graph builders
@@ -217,18 +236,22 @@ def _check_against_bruteforce(G: Any, kwargs: dict[str, Any]) -> str:
     return "ok"
 
 
+@pytest.mark.parametrize("name", SOLVERS)
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(questions())
-def test_shortest_matches_bruteforce(question: tuple[Any, dict[str, Any]]) -> None:
+def test_shortest_matches_bruteforce(name: str, question: tuple[Any, dict[str, Any]]) -> None:
     G, kwargs = question
-    _check_against_bruteforce(G, kwargs)
+    with solver(name):
+        _check_against_bruteforce(G, kwargs)
 
 
+@pytest.mark.parametrize("name", SOLVERS)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(questions(ties=True))
-def test_iri_tie_break_matches_bruteforce(question: tuple[Any, dict[str, Any]]) -> None:
+def test_iri_tie_break_matches_bruteforce(name: str, question: tuple[Any, dict[str, Any]]) -> None:
     G, kwargs = question
-    _check_against_bruteforce(G, kwargs)
+    with solver(name):
+        _check_against_bruteforce(G, kwargs)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -250,9 +273,15 @@ def test_greedy_is_valid_and_never_better(g: Any, minimize: str) -> None:
     assert bf.totals(G, steps)[minimize] >= best - 1e-9
 
 
+@pytest.mark.parametrize("name", SOLVERS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(planning_graphs(), st.sampled_from(["hours", "steps"]), st.sampled_from([1, 2, None]))
-def test_closest_roles_match_bruteforce(g: Any, minimize: str, top: int | None) -> None:
+def test_closest_roles_match_bruteforce(name: str, g: Any, minimize: str, top: int | None) -> None:
+    with solver(name):
+        _check_closest_roles(g, minimize, top)
+
+
+def _check_closest_roles(g: Any, minimize: str, top: int | None) -> None:
     G, have, holds = g
     exact = {}
     for r in ("r0", "r1", "r2"):
@@ -275,6 +304,26 @@ def test_closest_roles_match_bruteforce(g: Any, minimize: str, top: int | None) 
             sum(bf.has(G, start, c, lv) for c, lv in reqs.items()),
             len(reqs),
         )
+
+
+def test_small_plan_imports_neither_highspy_nor_numpy() -> None:
+    """A one-shot ``certpath path`` on the bundled data is enumerated: no HiGHS, no numpy."""
+    code = (
+        "import sys\n"
+        "from certpath.cli.main import cli\n"
+        "args = ['path', '--target', 'SAFe POPM', '--have', 'user story writing',\n"
+        "        '--have', 'backlog refinement', '--format', 'json']\n"
+        "try:\n"
+        "    cli(args)\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "print(sorted(m for m in ('highspy', 'numpy') if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout)["optimal"] is True
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 # --------------------------------------------------------------------------- examples

@@ -16,7 +16,8 @@ sorted tuple of its offer IRIs, smallest first. Steps are listed in prerequisite
 smallest IRI first among those that can be started. Money is added up only within one currency.
 
 The search is exact: the graph is reduced to the offers that matter, then solved as a 0/1
-program with HiGHS (:mod:`certpath._milp`, imported only when a plan must be solved).
+program with HiGHS (:mod:`certpath._milp`; highspy is imported only when a plan must be solved,
+and not at all when few offers are left to decide: those are enumerated exactly in pure Python).
 
 What the planner reads from a graph (its index: relations, the ``broader`` hierarchy both ways,
 which roles need a competency) is built on the first question and cached per graph object, so

@@ -23,20 +23,12 @@ from certpath.graph import load
 from certpath.planner import shortest_learning_path
 from certpath.projection import project
 from certpath.resolve import resolve
-from certpath.viz import render_plan, source_links
+from certpath.viz import CHROMIUM_ARGS, CHROMIUM_PATH, render_plan, source_links
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "images" / "path.png"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = CHROMIUM_PATH
+ARGS = list(CHROMIUM_ARGS)
 VIEWPORT = {"width": 1400, "height": 800}
 TARGET = "SAFe POPM"
 HAVE = ["user story writing", "backlog refinement"]

@@ -18,6 +18,22 @@ def bundled() -> KnowledgeGraph:
     return load()
 
 
+#: A person for the person-centred queries: holds PSPO I and writes user stories (level 5).
+ALICE_TTL = """\
+@prefix cp: <https://w3id.org/certpath/ontology#> .
+@prefix cpd: <https://w3id.org/certpath/data/> .
+cpd:alice a cp:Person ; cp:holds cpd:pspo-1 ; cp:hasCompetency cpd:user-story-writing .
+"""
+
+
+@pytest.fixture(scope="session")
+def alice_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Alice's profile as a Turtle file, for the person-centred queries."""
+    path = tmp_path_factory.mktemp("people") / "alice.ttl"
+    path.write_text(ALICE_TTL, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def tiny() -> KnowledgeGraph:
     """A small hand-written graph (tests/data/tiny.ttl)."""

@@ -25,16 +25,8 @@ from certpath.projection import project
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = viz.CHROMIUM_PATH
+ARGS = list(viz.CHROMIUM_ARGS)
 CPD = "https://w3id.org/certpath/data/"
 MARKER = "window.__certpath_pwned"
 

@@ -14,13 +14,6 @@ from certpath.graph import KnowledgeGraph, load
 from certpath.namespaces import curie
 from certpath.sparql import ParamError, UnknownQuery, library, run_named
 
-#: A person for the person-centred queries: holds PSPO I and writes user stories (level 5).
-ALICE_TTL = """\
-@prefix cp: <https://w3id.org/certpath/ontology#> .
-@prefix cpd: <https://w3id.org/certpath/data/> .
-cpd:alice a cp:Person ; cp:holds cpd:pspo-1 ; cp:hasCompetency cpd:user-story-writing .
-"""
-
 #: (query, parameters, columns shown, expected rows with IRIs as CURIEs), on bundled + Alice.
 CASES: list[tuple[str, dict[str, str], list[str], list[tuple[Any, ...]]]] = [
     (
@@ -141,6 +134,13 @@ CASES: list[tuple[str, dict[str, str], list[str], list[tuple[Any, ...]]]] = [
     ("entities-without-source", {}, ["entity", "type"], []),
 ]
 
+#: Parametrizes a test over :data:`CASES` (name, params, columns, expected).
+each_case = pytest.mark.parametrize(
+    ("name", "params", "columns", "expected"),
+    CASES,
+    ids=[f"{c[0]}-{'-'.join(c[1].values()) or 'all'}" for c in CASES],
+)
+
 
 def shown(rows: list[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...]]:
     """Rows as tuples of *columns*, IRIs as CURIEs."""
@@ -154,22 +154,11 @@ def shown(rows: list[dict[str, Any]], columns: list[str]) -> list[tuple[Any, ...
 
 
 @pytest.fixture(scope="session")
-def alice_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("people") / "alice.ttl"
-    path.write_text(ALICE_TTL, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="session")
 def kg(alice_file: Path) -> KnowledgeGraph:
     return load(["bundled", alice_file])
 
 
-@pytest.mark.parametrize(
-    ("name", "params", "columns", "expected"),
-    CASES,
-    ids=[f"{c[0]}-{'-'.join(c[1].values()) or 'all'}" for c in CASES],
-)
+@each_case
 def test_named_query_rows(
     kg: KnowledgeGraph,
     name: str,

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_queries import ALICE_TTL, CASES, shown
+from test_queries import each_case, shown
 from test_server import free_port
 
 from certpath.cli.main import cli
-from certpath.graph import bundled_data_dir, ontology_files
+from certpath.graph import KnowledgeGraph, bundled_data_dir, ontology_files
 from certpath.namespaces import sparql_prologue
 from certpath.remote import StoreUnavailable, mirror_endpoint
 from certpath.sparql import bind, check_query, named_query, parse_params, run_named
@@ -35,17 +35,10 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def alice(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("people") / "alice.ttl"
-    path.write_text(ALICE_TTL, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def oxigraph_url(tmp_path_factory: pytest.TempPathFactory, alice: Path) -> Iterator[str]:
+def oxigraph_url(tmp_path_factory: pytest.TempPathFactory, alice_file: Path) -> Iterator[str]:
     """A real Oxigraph server holding the ontology, the bundled data and Alice."""
     location = tmp_path_factory.mktemp("oxigraph-server")
-    files = ontology_files() + sorted(bundled_data_dir().glob("*.ttl")) + [alice]
+    files = ontology_files() + sorted(bundled_data_dir().glob("*.ttl")) + [alice_file]
     for path in files:
         subprocess.run(
             [OXIGRAPH, "load", "--location", str(location), "--file", str(path)],
@@ -74,36 +67,24 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory, alice: Path) -> Itera
     process.wait(timeout=10)
 
 
-@pytest.mark.parametrize(
-    ("name", "params", "columns", "expected"),
-    CASES,
-    ids=[f"{c[0]}-{'-'.join(c[1].values()) or 'all'}" for c in CASES],
-)
+@pytest.fixture(scope="module")
+def mirrored(oxigraph_url: str) -> KnowledgeGraph:
+    """The server's graph copied with one CONSTRUCT, as ``--store sparql:URL`` does."""
+    return KnowledgeGraph(mirror_endpoint(oxigraph_url))
+
+
+@each_case
 def test_named_queries_through_the_mirror(
-    oxigraph_url: str,
+    mirrored: KnowledgeGraph,
     name: str,
     params: dict[str, str],
     columns: list[str],
     expected: list[tuple[Any, ...]],
 ) -> None:
-    kg = _mirror(oxigraph_url)
-    assert shown(run_named(kg, name, **params), columns) == expected
+    assert shown(run_named(mirrored, name, **params), columns) == expected
 
 
-_MIRRORS: dict[str, Any] = {}
-
-
-def _mirror(url: str) -> Any:
-    if url not in _MIRRORS:
-        _MIRRORS[url] = mirror_endpoint(url)
-    return _MIRRORS[url]
-
-
-@pytest.mark.parametrize(
-    ("name", "params", "columns", "expected"),
-    CASES,
-    ids=[f"{c[0]}-{'-'.join(c[1].values()) or 'all'}" for c in CASES],
-)
+@each_case
 def test_named_queries_on_the_oxigraph_server_itself(
     oxigraph_url: str,
     name: str,
@@ -138,9 +119,9 @@ COMMANDS = [["stats", "--format", "json"], ["show", "cpd:cspo", "--format", "jso
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_commands_give_identical_answers_on_the_server(
-    oxigraph_url: str, alice: Path, command: list[str]
+    oxigraph_url: str, alice_file: Path, command: list[str]
 ) -> None:
-    local = invoke("--data", "bundled", "--data", str(alice), *command)
+    local = invoke("--data", "bundled", "--data", str(alice_file), *command)
     remote = invoke("--store", f"sparql:{oxigraph_url}", *command)
     assert local[0] == remote[0] == 0
     remote_doc, local_doc = json.loads(remote[1]), json.loads(local[1])
@@ -150,9 +131,9 @@ def test_commands_give_identical_answers_on_the_server(
     assert remote_doc == local_doc
 
 
-def test_path_gives_identical_answer_on_the_server(oxigraph_url: str, alice: Path) -> None:
+def test_path_gives_identical_answer_on_the_server(oxigraph_url: str, alice_file: Path) -> None:
     args = ["path", "--target", "cpd:safe-popm", "--holds", "cpd:pspo-1", "--format", "json"]
-    local = invoke("--data", "bundled", "--data", str(alice), *args)
+    local = invoke("--data", "bundled", "--data", str(alice_file), *args)
     remote = invoke("--store", f"sparql:{oxigraph_url}", *args)
     assert local[0] == remote[0] == 0, local[2]
     assert remote[1] == local[1] and json.loads(local[1])

@@ -66,9 +66,8 @@ def test_bundled_data_is_valid(bundled: KnowledgeGraph) -> None:
 def check(tmp_path: Path, body: str) -> list[str]:
     path = tmp_path / "case.ttl"
     path.write_text(HEADER + body, encoding="utf-8")
-    return [
-        v.to_text() for v in validate(load([path])).violations + validate(load([path])).warnings
-    ]
+    report = validate(load([path]))
+    return [v.to_text() for v in report.violations + report.warnings]
 
 
 def test_prerequisite_cycle_reported_in_order(tmp_path: Path) -> None:

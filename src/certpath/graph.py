@@ -262,17 +262,11 @@ def load(data: Sequence[str | Path] | None = None) -> KnowledgeGraph:
     return kg
 
 
-def iri_of(term: object) -> str | None:
-    """Return the IRI string of a named node, ``None`` for anything else."""
-    return term.value if isinstance(term, ox.NamedNode) else None
-
-
 __all__ = [
     "BUNDLED",
     "FORMATS",
     "KnowledgeGraph",
     "bundled_data_dir",
-    "iri_of",
     "load",
     "ontology_files",
     "resolve_data_paths",

@@ -65,6 +65,21 @@ _MAX_LIST = 6  # entries of one list in a tooltip before "... and N more"
 _VIS_VERSION = "9.1.2"
 
 
+#: Debian's Chromium and the flags that let it render a page headless and offline on these
+#: machines (without the background-networking flags it floods a closed network with
+#: connections). Used by the browser tests and the README screenshot.
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 @dataclass(frozen=True)
 class _Style:
     shape: str

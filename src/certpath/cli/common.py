@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -46,7 +46,8 @@ class State:
     store: str | None = None
     _kg: KnowledgeGraph | None = None
     _projection: nx.MultiDiGraph | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: The neighbourhood projection a planning command answered from (names are read from it).
+    planning_graph: nx.MultiDiGraph | None = None
 
     @property
     def kg(self) -> KnowledgeGraph:
@@ -59,7 +60,7 @@ class State:
 
     @property
     def projection(self) -> nx.MultiDiGraph:
-        """The NetworkX projection of :attr:`kg`, built on first use."""
+        """The whole NetworkX projection of :attr:`kg`, built on first use."""
         if self._projection is None:
             from certpath.projection import project
 

@@ -81,14 +81,12 @@ def _planning_graph(state: State, role: str, person: Profile) -> Any:
     from certpath.projection import project_neighbourhood
 
     graph = project_neighbourhood(state.kg, [role], have=person.have, holds=person.holds)
-    state.extra["graph"] = graph
+    state.planning_graph = graph
     return graph
 
 
 def _label(state: State, iri: str) -> str:
-    graph = state.extra.get("graph")
-    if graph is None:
-        graph = state.projection
+    graph = state.planning_graph if state.planning_graph is not None else state.projection
     data = graph.nodes.get(iri, {})
     if not data:
         from certpath.resolve import label_of
@@ -200,7 +198,7 @@ def path_cmd(
         from certpath.viz import render_plan, source_links
 
         render_plan(
-            state.extra["graph"],
+            state.planning_graph,
             plan,
             have=person.have,
             holds=person.holds,

@@ -21,6 +21,8 @@ a real catalogue rather than a random one:
   1 % of the competencies are taught by no offer at all, so some questions still have no plan
   (7 % of the benchmark's questions at full scale).
 * **People**: 100 people, each holding 3 offers and having 5 competencies.
+* **Sources**: every role, competency, offer, provider and group has a ``dcterms:source``, except
+  every thousandth offer (something for the data-quality query to find).
 
 IRIs are ``cpd:c{i}``, ``cpd:o{i}``, ``cpd:r{i}``, ``cpd:g{i}``, ``cpd:p{i}`` (50 providers) and
 ``cpd:person{i}``; the output is deterministic for a seed.
@@ -91,8 +93,9 @@ def generate(
         members.append(i)
 
     providers = [iri(f"{CPD}p{i}") for i in range(50)]
-    for p in providers:
+    for i, p in enumerate(providers):
         t(p, a, cp("Provider"))
+        t(p, iri(SOURCE), iri(f"https://example.org/p{i}"))
 
     offer = [iri(f"{CPD}o{i}") for i in range(offers)]
     best_level = [0] * competencies  # highest level taught for a competency or a narrower one
@@ -107,6 +110,8 @@ def generate(
         tier, d = tier_of[i], home[i]
         t(o, a, cp("Certification" if i % 2 == 0 else "Course"))
         t(o, iri(SKOS + "prefLabel"), lit(f"Offer {i}"))
+        if i % 1000 != 999:  # a few gaps for the data-quality query to find
+            t(o, iri(SOURCE), iri(f"https://example.org/o{i}"))
         t(o, cp("offeredBy"), rng.choice(providers))
         t(o, cp("cost"), lit(f"{rng.randint(0, 500) * (tier + 1) * 2}.0", "decimal"))
         t(o, cp("currency"), '"USD"')
@@ -162,6 +167,7 @@ def generate(
             if len(members) >= 2:
                 group = iri(f"{CPD}g{i}")
                 t(group, a, cp("PrerequisiteGroup"))
+                t(group, iri(SOURCE), iri(f"https://example.org/g{i}"))
                 t(group, cp("minCount"), lit(rng.choice((1, 1, 2)), "integer"))
                 for m in members:
                     t(group, cp("member"), offer[m])
@@ -176,6 +182,7 @@ def generate(
         r = iri(f"{CPD}r{i}")
         t(r, a, cp("Role"))
         t(r, iri(SKOS + "prefLabel"), lit(f"Role {i}"))
+        t(r, iri(SOURCE), iri(f"https://example.org/r{i}"))
         domains = rng.sample(range(n_domains), min(n_domains, rng.choice((1, 2, 2))))
         pool = sorted({c_i for d in domains for c_i in domain_comps[d]})
         for j, c_i in enumerate(rng.sample(pool, min(len(pool), rng.randint(10, 30)))):

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from certpath.cli.main import cli
 from certpath.graph import KnowledgeGraph, load
 from certpath.namespaces import curie
+from certpath.planner import role_gaps
+from certpath.projection import project
 from certpath.sparql import ParamError, UnknownQuery, library, run_named
 
 #: (query, parameters, columns shown, expected rows with IRIs as CURIEs), on bundled + Alice.
@@ -233,3 +239,125 @@ def test_cli_queries_lists_the_library() -> None:
             "required": False,
         }
     ]
+
+
+# ---------------------------------------------------------------- roles-one-cert-away, exactly
+
+
+@pytest.fixture(scope="module")
+def scratch() -> Iterator[tuple[KnowledgeGraph, Any]]:
+    """A bundled graph of this module's own (people are added and removed) and its projection."""
+    kg = load()
+    yield kg, project(kg)
+
+
+def expected_one_cert_away(
+    G: Any,
+    have: dict[str, int],
+    holds: list[str],
+    *,
+    max_missing: int,
+    scope: str,
+) -> list[tuple[str, str, int]]:
+    """The query's answer computed from :func:`planner.role_gaps` (rule 2 in Python)."""
+    rows = []
+    for role in sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "role"):
+        gaps = [g for g in role_gaps(G, role, have=have, holds=holds) if g.essential]
+        unmet = [g for g in gaps if g.status != "met"]
+        related = any(g.held_level > 0 for g in gaps)
+        if not unmet or len(unmet) > max_missing or (scope == "related" and not related):
+            continue
+        closing = set.intersection(*(set(g.offers) for g in unmet))
+        for offer in sorted(closing):
+            if G.nodes[offer].get("offer_type") == "certification":
+                rows.append((curie(role), curie(offer), len(unmet)))
+    return sorted(rows)
+
+
+def _person_turtle(have: dict[str, int], holds: list[str]) -> str:
+    lines = ["cpd:someone a cp:Person"]
+    for c, level in sorted(have.items()):
+        lines.append(f"  cp:hasCompetency <{c}>")
+        lines.append(f"  cp:qualifiedHolding [ cp:competency <{c}> ; cp:level {level} ]")
+    lines += [f"  cp:holds <{o}>" for o in holds]
+    return (
+        "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
+        "@prefix cpd: <https://w3id.org/certpath/data/> .\n" + " ;\n".join(lines) + " .\n"
+    )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_roles_one_cert_away_matches_role_gaps(
+    scratch: tuple[KnowledgeGraph, Any], data: st.DataObject
+) -> None:
+    kg, G = scratch
+    competencies = sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "competency")
+    offers = sorted(n for n, d in G.nodes(data=True) if d.get("kind") == "offer")
+    chosen = data.draw(st.lists(st.sampled_from(competencies), unique=True, max_size=6))
+    have = {c: data.draw(st.integers(1, 5)) for c in chosen}
+    holds = data.draw(st.lists(st.sampled_from(offers), unique=True, max_size=3))
+    max_missing = data.draw(st.one_of(st.none(), st.integers(1, 12)))
+    scope = data.draw(st.sampled_from([None, "related", "all"]))
+    bounds = {"maxMissing": str(max_missing)} if max_missing is not None else {}
+    if scope is not None:
+        bounds["scope"] = scope
+    person = ox.Store()
+    person.load(_person_turtle(have, holds).encode(), format=ox.RdfFormat.TURTLE)
+    quads = list(person)
+    kg.store.extend(quads)
+    try:
+        rows = run_named(kg, "roles-one-cert-away", person="cpd:someone", **bounds)
+    finally:
+        for quad in quads:
+            kg.store.remove(quad)
+    got = sorted(shown(rows, ["role", "certification", "missing"]))
+    # the bundled graph has fewer than 500 roles: no bounds unless given
+    expected = expected_one_cert_away(
+        G, have, holds, max_missing=max_missing or 10**6, scope=scope or "all"
+    )
+    assert got == expected
+
+
+def test_roles_one_cert_away_bounds(tmp_path: Path) -> None:
+    bob = tmp_path / "bob.ttl"
+    bob.write_text(
+        "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
+        "@prefix cpd: <https://w3id.org/certpath/data/> .\n"
+        "cpd:bob a cp:Person ;\n"
+        "    cp:hasCompetency cpd:user-story-writing , cpd:backlog-refinement .\n",
+        encoding="utf-8",
+    )
+    columns = ["role", "certification", "missing"]
+    small = load(["bundled", bob])
+    complete = shown(run_named(small, "roles-one-cert-away", person="cpd:bob"), columns)
+    assert {r[0] for r in complete} == {
+        "cpd:business-analyst",
+        "cpd:product-manager",
+        "cpd:product-owner",
+        "cpd:scrum-master",
+    }
+    assert ("cpd:product-owner", "cpd:cspo", 8) in complete
+    # 500 more roles (with nothing to learn): the default bounds apply
+    many = tmp_path / "many-roles.ttl"
+    many.write_text(
+        "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
+        + "".join(f"<https://example.org/role{i}> a cp:Role .\n" for i in range(500)),
+        encoding="utf-8",
+    )
+    large = load(["bundled", bob, many])
+
+    def answer(**bounds: str) -> list[tuple[Any, ...]]:
+        return shown(run_named(large, "roles-one-cert-away", person="cpd:bob", **bounds), columns)
+
+    assert {r[0] for r in answer()} == {"cpd:business-analyst"}  # related, at most 6 missing
+    wider = answer(maxMissing="8")
+    assert ("cpd:product-owner", "cpd:cspo", 8) in wider
+    assert "cpd:scrum-master" not in {r[0] for r in wider}  # bob has nothing it needs
+    assert answer(maxMissing="8", scope="all") == complete
+    with pytest.raises(ParamError, match="takes an integer"):
+        answer(maxMissing="many")
+    with pytest.raises(ParamError, match="takes one of related, all"):
+        answer(scope="everything")

@@ -17,6 +17,7 @@ from certpath.sparql import (
     QueryRefused,
     QueryTimeout,
     QueryTruncated,
+    bind,
     check_query,
     run_query,
 )
@@ -129,6 +130,50 @@ def test_param_must_name_a_variable_of_the_query() -> None:
     assert (code, err) == (2, "Error: --param rol: the query has no variable ?rol\n")
     code, _, err = invoke("query", "SELECT ?s WHERE { ?s a cp:Role }", "--param", "oops")
     assert (code, err) == (2, "Error: --param oops: use NAME=VALUE, e.g. role=cpd:product-owner\n")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (  # every group that uses the variable, including a sub-select's WHERE group
+            "SELECT ?n WHERE { { SELECT ?p (COUNT(*) AS ?n) WHERE { ?p a ?t } GROUP BY ?p } "
+            "OPTIONAL { ?p ?q ?t } FILTER NOT EXISTS { ?t a ?p } }",
+            "SELECT ?n WHERE {@ { SELECT ?p (COUNT(*) AS ?n) WHERE {@ ?p a ?t } GROUP BY ?p } "
+            "OPTIONAL {@ ?p ?q ?t } FILTER NOT EXISTS {@ ?t a ?p } }",
+        ),
+        (  # groups without the variable are left alone; so is a VALUES data block
+            "SELECT * WHERE { { ?s ?p ?o } UNION { ?s ?p ?t } VALUES ?o { 1 2 } }",
+            "SELECT * WHERE {@ { ?s ?p ?o } UNION {@ ?s ?p ?t } VALUES ?o { 1 2 } }",
+        ),
+        (  # a CONSTRUCT template is not a group
+            "CONSTRUCT { ?s ?p ?t } WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?t } }",
+            "CONSTRUCT { ?s ?p ?t } WHERE {@ ?s ?p ?o OPTIONAL {@ ?o ?q ?t } }",
+        ),
+        ("ASK { ?s ?p ?t }", "ASK {@ ?s ?p ?t }"),
+    ],
+)
+def test_params_bind_in_every_group_that_uses_them(query: str, expected: str) -> None:
+    block = ' VALUES (?t) { ("x") }'
+    assert bind(check_query(query), {"t": ox.Literal("x")}) == expected.replace("@", block)
+
+
+def test_param_binding_is_substitution(kg: KnowledgeGraph) -> None:
+    # SEP-0007: the value is seen inside OPTIONAL too, not only joined at the end.
+    q = "SELECT ?r ?l WHERE { ?r a cp:Role OPTIONAL { ?r skos:prefLabel ?l FILTER(?l = ?want) } }"
+    rows = run_query(kg, q, {"want": ox.Literal("Product Owner", language="en")}, timeout=None)
+    labelled = [row for row in rows.rows if row[1] is not None]
+    assert len(rows) == 7 and len(labelled) == 1
+
+
+def test_a_param_the_query_assigns_is_refused() -> None:
+    code, _, err = invoke(
+        "query", "SELECT ?x WHERE { ?s ?p ?o BIND(?o AS ?x) }", "--param", "x=cpd:a"
+    )
+    assert code == 2
+    assert (
+        err
+        == "Error: --param x: the query assigns ?x itself (AS ?x), so it cannot be a parameter\n"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])

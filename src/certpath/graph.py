@@ -216,7 +216,7 @@ class KnowledgeGraph:
 
 
 def bind_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables safely by a ``VALUES`` block inside the query's ``WHERE`` group.
+    """Bind variables safely by ``VALUES`` blocks inside the groups of the query that use them.
 
     The one binding mechanism of the package (:func:`certpath.sparql.bind`), placed by tokens.
 

@@ -9,14 +9,16 @@ notebook can call the same functions::
 
 A query is checked before anything runs: a tokenizer that skips strings, IRIs and comments refuses
 updates (``INSERT``, ``DELETE``, ``LOAD``, ...) always, and ``SERVICE`` and ``FROM`` (which could
-reach the network) unless allowed. Parameters are bound with a ``VALUES`` block built from RDF
-terms, never by splicing text. With a *timeout*, the query runs in a forked child process that is
-killed at the deadline; a row cap stops a query that returns too much. Both end in
-:class:`QueryLimitError` (exit code 5), never in a partial result.
+reach the network) unless allowed. Parameters are bound with ``VALUES`` blocks built from RDF
+terms (one in each group that uses the variable), never by splicing text. With a *timeout*, the
+query runs in a forked child process that is killed at the deadline; a row cap stops a query
+that returns too much. Both end in :class:`QueryLimitError` (exit code 5), never in a partial
+result.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import pickle
@@ -168,6 +170,7 @@ class CheckedQuery:
     tokens: tuple[Token, ...] = field(repr=False, compare=False)
 
 
+@functools.lru_cache(maxsize=256)
 def check_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
     """Check that *text* is a read-only, offline query, before anything runs.
 
@@ -182,7 +185,8 @@ def check_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
     Returns
     -------
     CheckedQuery
-        With ``form`` one of ``select``, ``ask``, ``construct``, ``describe``.
+        With ``form`` one of ``select``, ``ask``, ``construct``, ``describe``. Checks are cached
+        by text: the library's queries are checked (and parsed) once per process.
 
     Raises
     ------
@@ -335,37 +339,103 @@ def parse_params(items: Sequence[str]) -> dict[str, ox.NamedNode | ox.Literal]:
 
 
 def bind(checked: CheckedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """Return the query text with *bindings* as a ``VALUES`` block at the top of its WHERE group.
+    """Return the query text with *bindings* as ``VALUES`` blocks, one in each group that uses them.
 
-    The block is built from RDF terms whose serialisation escapes them, and placed by tokens (a
-    ``WHERE {`` inside a comment or string is not a place to bind).
+    A parameter pre-binds its variable everywhere in the query (the substitution semantics of
+    SPARQL-dev SEP-0007): the outer ``WHERE`` group gets a ``VALUES`` block with every binding,
+    so the variable is in the results, and so does every nested group (``OPTIONAL``, ``UNION``,
+    ``MINUS``, ``EXISTS``, ``GRAPH``, a sub-select's ``WHERE``) that mentions a bound variable.
+    That also lets the engine start each group from the bound value instead of evaluating it on
+    its own over the whole graph. The blocks are built from RDF terms, whose serialisation escapes
+    them, and placed by tokens (a ``{`` inside a comment, string or IRI is not a place to bind).
 
+    Raises
+    ------
+    ParamError
+        A parameter the query does not use, or one the query assigns itself (``AS ?name``).
+
+    Examples
+    --------
     >>> q = check_query('SELECT ?o WHERE { ?s ?p ?o } # WHERE {')
     >>> bind(q, {"o": ox.Literal('a" } ?x')})
     'SELECT ?o WHERE { VALUES (?o) { ("a\\\\" } ?x") } ?s ?p ?o } # WHERE {'
+    >>> q = check_query('SELECT * WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?r } }')
+    >>> print(bind(q, {"r": ox.Literal("x")}))
+    SELECT * WHERE { VALUES (?r) { ("x") } ?s ?p ?o OPTIONAL { VALUES (?r) { ("x") } ?o ?q ?r } }
     """
     if not bindings:
         return checked.text
+    tokens = checked.tokens
     for name in bindings:
         if name not in checked.variables:
             raise ParamError(f"--param {name}: the query has no variable ?{name}")
+    for before, token in zip(tokens, tokens[1:], strict=False):
+        if before.kind == "word" and before.text.upper() == "AS" and token.kind == "var":
+            if token.text[1:] in bindings:
+                raise ParamError(
+                    f"--param {token.text[1:]}: the query assigns ?{token.text[1:]} itself "
+                    f"(AS {token.text}), so it cannot be a parameter"
+                )
+    groups = _group_spans(checked)
+    if not groups:
+        raise ParamError("the query has no group pattern to bind parameters in")
+    inserts: list[tuple[int, str]] = []
+    for index, (open_at, close_at) in enumerate(groups):
+        if index == 0:
+            names = list(bindings)
+        else:
+            used = {t.text[1:] for t in tokens[open_at:close_at] if t.kind == "var"}
+            names = [name for name in bindings if name in used]
+        if names:
+            variables = " ".join(f"?{name}" for name in names)
+            values = " ".join(str(bindings[name]) for name in names)
+            inserts.append((tokens[open_at].start + 1, f" VALUES ({variables}) {{ ({values}) }}"))
+    text = checked.text
+    for position, block in sorted(inserts, reverse=True):
+        text = text[:position] + block + text[position:]
+    return text
+
+
+def _group_spans(checked: CheckedQuery) -> list[tuple[int, int]]:
+    """Token index ranges ``(open, close)`` of the group graph patterns that can take ``VALUES``.
+
+    The outer ``WHERE`` group comes first. Left out: a ``CONSTRUCT`` template (and the short
+    ``CONSTRUCT WHERE`` form, which holds triples only), ``VALUES`` data blocks, the braces
+    around a sub-select (its own ``WHERE`` group is kept) and ``SERVICE`` groups.
+    """
     tokens = checked.tokens
-    position = None
+    stack: list[tuple[int, bool]] = []
+    spans: list[tuple[int, int]] = []
     for i, token in enumerate(tokens):
-        if token.kind == "word" and token.text.upper() == "WHERE":
-            if i + 1 < len(tokens) and tokens[i + 1].text == "{":
-                position = tokens[i + 1].start + 1
-            break
-    if position is None:
-        braces = [t for t in tokens if t.text == "{"]
-        index = 1 if checked.form == "construct" else 0
-        if len(braces) <= index:
-            raise ParamError("the query has no group pattern to bind parameters in")
-        position = braces[index].start + 1
-    names = " ".join(f"?{name}" for name in bindings)
-    values = " ".join(str(term) for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({values}) }}"
-    return checked.text[:position] + block + checked.text[position:]
+        if token.text == "{":
+            before = [t.text.upper() for t in tokens[max(0, i - 3) : i]]
+            after = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
+            bindable = not (
+                _is_values_block(tokens, i)
+                or after == "SELECT"
+                or "SERVICE" in before
+                or before[-1:] == ["CONSTRUCT"]
+                or before[-2:] == ["CONSTRUCT", "WHERE"]
+            )
+            stack.append((i, bindable))
+        elif token.text == "}" and stack:
+            open_at, bindable = stack.pop()
+            if bindable:
+                spans.append((open_at, i))
+    spans.sort()
+    return spans
+
+
+def _is_values_block(tokens: tuple[Token, ...], i: int) -> bool:
+    """Whether the ``{`` at *i* opens the data of ``VALUES ?x`` or ``VALUES (?x ?y)``."""
+    j = i - 1
+    if j >= 0 and tokens[j].text == ")":
+        while j >= 0 and tokens[j].text != "(":
+            j -= 1
+        j -= 1
+    elif j >= 0 and tokens[j].kind == "var":
+        j -= 1
+    return j >= 0 and tokens[j].kind == "word" and tokens[j].text.upper() == "VALUES"
 
 
 # ---------------------------------------------------------------- running
@@ -732,15 +802,39 @@ def named_query(name: str) -> NamedQuery:
     return queries[name]
 
 
+_ONE_OF = re.compile(r"\(one of: ([^)]*)\)")
+
+
 def check_params(query: NamedQuery, params: Mapping[str, object]) -> None:
-    """Raise :class:`ParamError` for a missing required or an unknown parameter of *query*."""
+    """Raise :class:`ParamError` for a missing, unknown or ill-typed parameter of *query*.
+
+    A parameter whose header description says ``(an integer ...)`` takes an integer, one that
+    says ``(one of: a, b)`` one of those words.
+
+    >>> q = named_query("roles-one-cert-away")
+    >>> check_params(q, {"person": "cpd:alice", "maxMissing": "ten"})
+    Traceback (most recent call last):
+    ...
+    certpath.sparql.ParamError: --param maxMissing=ten: query roles-one-cert-away takes an integer
+    """
     missing = [p for p in query.required if p not in params]
     if missing:
         raise ParamError(f"query {query.name} needs --param {missing[0]}=VALUE")
-    for key in params:
+    for key, value in params.items():
         if key not in query.params:
             known = ", ".join(query.params) or "none"
             raise ParamError(f"query {query.name} has no parameter '{key}' (parameters: {known})")
+        text = value.value if isinstance(value, (ox.NamedNode, ox.Literal)) else str(value)
+        description = query.params[key]
+        if "(an integer" in description and not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
+            raise ParamError(f"--param {key}={text}: query {query.name} takes an integer")
+        choices = _ONE_OF.search(description)
+        if choices:
+            allowed = [c.strip() for c in choices.group(1).split(",")]
+            if text not in allowed:
+                raise ParamError(
+                    f"--param {key}={text}: query {query.name} takes one of {', '.join(allowed)}"
+                )
 
 
 def run_named(

@@ -15,6 +15,7 @@ from rdflib.compare import isomorphic
 from certpath.cli.main import cli
 from certpath.graph import load
 from certpath.namespaces import CP, SKOS_BROADER
+from certpath.sparql import run_named
 from certpath.validate import validate
 
 SAMPLE = Path(__file__).parent / "data" / "esco-sample"
@@ -27,7 +28,7 @@ CLASSIFICATION = ("occupations_en.csv", "skills_en.csv", "skillGroups_en.csv")
 RELATIONS = ("occupationSkillRelations.csv", "broaderRelationsSkillPillar.csv")
 
 SAMPLE_SUMMARY = """\
-ESCO v1.1.1: 299 triples written to {target}
+ESCO v1.1.1: 330 triples written to {target}
         2 occupations (cp:Role)
        12 skills and knowledge (cp:Competency)
        17 skill groups (cp:Competency)
@@ -129,6 +130,14 @@ def test_dataset_node_carries_the_source(sample_nt: Path) -> None:
     assert not kg.objects(SDLC, "http://purl.org/dc/terms/source")
 
 
+def test_esco_concepts_are_sourced_through_their_dataset(sample_nt: Path) -> None:
+    kg = load(["bundled", sample_nt])
+    assert [o.value for o in kg.objects(SDLC, "http://rdfs.org/ns/void#inDataset")] == [
+        "https://w3id.org/certpath/data/esco-v1.1.1"
+    ]
+    assert run_named(kg, "entities-without-source") == []  # ESCO entities count as sourced
+
+
 def test_sample_with_bundled_data_is_valid(sample_nt: Path) -> None:
     report = validate(load(["bundled", sample_nt]))
     assert report.valid, [v.to_text() for v in report.violations]
@@ -149,7 +158,7 @@ def test_store_gets_ontology_and_esco(tmp_path: Path) -> None:
     store_dir = tmp_path / "store"
     code, stdout, _ = run("import", "esco", str(SAMPLE), "--store", f"oxigraph:{store_dir}")
     assert code == 0
-    assert stdout.splitlines()[0] == f"ESCO unknown: 299 triples written to oxigraph:{store_dir}"
+    assert stdout.splitlines()[0] == f"ESCO unknown: 330 triples written to oxigraph:{store_dir}"
     store = ox.Store.read_only(str(store_dir))
     assert (
         ox.Quad(

@@ -18,7 +18,8 @@ The mapping (see ``docs/importers.md``):
 * links and broader relations that name a concept the classification files lack are skipped and
   counted (v1.1.1: one occupation with 55 essential and 12 optional links, 7 broader relations).
 * one dataset node records the release and ``dcterms:source`` of the import, instead of a
-  ``dcterms:source`` on every entity.
+  ``dcterms:source`` on every entity; each occupation, skill and skill group points to it with
+  ``void:inDataset`` (the ``entities-without-source`` query follows that link).
 
 Rows are streamed: the converter keeps only the sets of known concept IRIs in memory.
 """
@@ -64,6 +65,8 @@ LICENSE = "http://creativecommons.org/licenses/by/4.0/"
 
 _DCTERMS = "http://purl.org/dc/terms/"
 _VOID_DATASET = "http://rdfs.org/ns/void#Dataset"
+#: From a concept to the dataset node that records where the import came from.
+VOID_IN_DATASET = "http://rdfs.org/ns/void#inDataset"
 _SKOS_SCOPENOTE = SKOS_NS + "scopeNote"
 _SKOS_INSCHEME = SKOS_NS + "inScheme"
 _SKOS_NOTATION = SKOS_NS + "notation"
@@ -284,9 +287,12 @@ def _schemes(cell: str) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in re.split(r"[,\n]", cell) if p.strip()))
 
 
-def _concept(w: _Writer, iri: str, row: dict[str, str], where: str, cls: str) -> None:
-    """Type, labels, texts, schemes and code of one occupation, skill or skill group."""
+def _concept(
+    w: _Writer, iri: str, row: dict[str, str], where: str, cls: str, dataset: str
+) -> None:
+    """Type, dataset, labels, texts, schemes and code of one occupation, skill or skill group."""
     w.iri(iri, RDF_TYPE, cls)
+    w.iri(iri, VOID_IN_DATASET, dataset)
     label = row["preferredLabel"].strip()
     if not label:
         raise InputError(f"{where}: column preferredLabel: empty")
@@ -477,7 +483,7 @@ def _classification(
             if iri in target:
                 continue
             target.add(iri)
-            _concept(w, iri, row, where, cls)
+            _concept(w, iri, row, where, cls, dataset_iri(summary.release))
             if role == "skills":
                 _skill_extras(w, iri, row, where)
         counts[role] = len(target) - before

@@ -47,13 +47,14 @@ PARAMS = {
     "entities-without-source": {"type": "cp:Competency"},
 }
 QUICK_PARAMS = {**PARAMS, "prerequisite-chain": {"offer": "cpd:o900"}}
-#: More calls measured after the library's: the data-quality scan over every class, a person with
-#: more related roles, and (not held to the budget) the wider, slower forms of the person query.
+#: More calls measured after the library's: a person with more related roles (held to the budget
+#: too) and, for the record only, the scan of every class by the data-quality query (linear in the
+#: entities: 27,000 here) and the wider, slower forms of the person query.
 EXTRA_CASES: tuple[tuple[str, dict[str, str], bool], ...] = (
-    ("entities-without-source", {}, True),
     ("roles-one-cert-away", {"person": "cpd:person42"}, True),
+    ("entities-without-source", {}, False),
     ("roles-one-cert-away", {"person": "cpd:person3", "maxMissing": "8"}, False),
-    ("roles-one-cert-away", {"person": "cpd:person3", "scope": "all"}, False),
+    ("roles-one-cert-away", {"person": "cpd:person3", "scope": "all", "maxMissing": "30"}, False),
 )
 #: The named queries also run on rdflib (its SPARQL engine is slow; a deadline caps each one).
 RDFLIB_QUERIES = (

@@ -287,9 +287,7 @@ def _schemes(cell: str) -> list[str]:
     return list(dict.fromkeys(p.strip() for p in re.split(r"[,\n]", cell) if p.strip()))
 
 
-def _concept(
-    w: _Writer, iri: str, row: dict[str, str], where: str, cls: str, dataset: str
-) -> None:
+def _concept(w: _Writer, iri: str, row: dict[str, str], where: str, cls: str, dataset: str) -> None:
     """Type, dataset, labels, texts, schemes and code of one occupation, skill or skill group."""
     w.iri(iri, RDF_TYPE, cls)
     w.iri(iri, VOID_IN_DATASET, dataset)

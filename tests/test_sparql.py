@@ -14,6 +14,7 @@ from certpath.cli.main import cli
 from certpath.graph import KnowledgeGraph, load
 from certpath.namespaces import PREFIXES
 from certpath.sparql import (
+    ParamError,
     QueryRefused,
     QueryTimeout,
     QueryTruncated,
@@ -150,11 +151,61 @@ def test_param_must_name_a_variable_of_the_query() -> None:
             "CONSTRUCT { ?s ?p ?t } WHERE {@ ?s ?p ?o OPTIONAL {@ ?o ?q ?t } }",
         ),
         ("ASK { ?s ?p ?t }", "ASK {@ ?s ?p ?t }"),
+        (  # a WHERE group that is just a sub-select: nested, so the block has a place
+            "SELECT ?t ?s WHERE { SELECT ?s WHERE { ?s a cp:Role } LIMIT 2 }",
+            "SELECT ?t ?s WHERE {@ { SELECT ?s WHERE { ?s a cp:Role } LIMIT 2 } }",
+        ),
+        (  # an EXISTS in the select list is not the outer group
+            "SELECT ?s (EXISTS { ?s ?p ?t } AS ?b) WHERE { ?s a cp:Role }",
+            "SELECT ?s (EXISTS {@ ?s ?p ?t } AS ?b) WHERE {@ ?s a cp:Role }",
+        ),
+        (  # a sub-select that uses the variable in its select list only
+            "SELECT * { { SELECT ?s (STR(?t) AS ?u) WHERE { ?s a cp:Role } } }",
+            "SELECT * {@ { SELECT ?s (STR(?t) AS ?u) WHERE {@ ?s a cp:Role } } }",
+        ),
+        (  # SERVICE groups are the remote endpoint's business
+            "SELECT * { ?s ?p ?t SERVICE <http://x/> { ?t ?q ?r OPTIONAL { ?t ?z ?w } } }",
+            "SELECT * {@ ?s ?p ?t SERVICE <http://x/> { ?t ?q ?r OPTIONAL { ?t ?z ?w } } }",
+        ),
+        (  # CONSTRUCT without the WHERE keyword
+            "CONSTRUCT { ?s ?p ?t } { ?s ?p ?t }",
+            "CONSTRUCT { ?s ?p ?t } {@ ?s ?p ?t }",
+        ),
     ],
 )
 def test_params_bind_in_every_group_that_uses_them(query: str, expected: str) -> None:
     block = ' VALUES (?t) { ("x") }'
-    assert bind(check_query(query), {"t": ox.Literal("x")}) == expected.replace("@", block)
+    checked = check_query(query, allow_service=True)
+    assert bind(checked, {"t": ox.Literal("x")}) == expected.replace("@", block)
+
+
+def test_param_bound_around_a_whole_sub_select(kg: KnowledgeGraph) -> None:
+    q = "SELECT ?x ?s WHERE { SELECT ?s WHERE { ?s a cp:Role } ORDER BY ?s LIMIT 2 }"
+    rows = run_query(kg, q, {"x": "cpd:scrum-master"}, timeout=None).plain_rows()
+    assert [r["x"] for r in rows] == [PREFIXES["cpd"] + "scrum-master"] * 2
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "SELECT ?s WHERE { ?s cp:requires ?c } GROUP BY ?s HAVING (COUNT(?c) >= ?t)",
+            "--param t: ?t is used in HAVING, where grouping hides a bound value; filter before "
+            "grouping instead",
+        ),
+        ("DESCRIBE ?t", "the query has no group pattern to bind parameters in"),
+        ("CONSTRUCT WHERE { ?s ?p ?t }", "the query has no group pattern to bind parameters in"),
+    ],
+)
+def test_params_that_cannot_be_bound_are_refused(query: str, message: str) -> None:
+    with pytest.raises(ParamError) as caught:
+        bind(check_query(query), {"t": ox.Literal("2")})
+    assert str(caught.value) == message
+
+
+def test_a_curie_that_is_no_iri_is_a_param_error() -> None:
+    code, _, err = invoke("query", "SELECT ?s { ?s ?p ?o }", "--param", "o=cpd:a%zz")
+    assert code == 2 and err.startswith("Error: parameter value cpd:a%zz: not a valid IRI")
 
 
 def test_param_binding_is_substitution(kg: KnowledgeGraph) -> None:

@@ -139,9 +139,31 @@ def test_path_gives_identical_answer_on_the_server(oxigraph_url: str, alice_file
     assert remote[1] == local[1] and json.loads(local[1])
 
 
-def test_query_cli_identical_bytes_on_the_server(oxigraph_url: str) -> None:
+def test_query_cli_identical_bytes_on_the_server(oxigraph_url: str, alice_file: Path) -> None:
     args = ["query", "offers-by-provider", "--format", "csv"]
     assert invoke("--store", f"sparql:{oxigraph_url}", *args) == invoke(*args)
+    for fmt in ("json", "xml", "tsv"):
+        args = ["query", "roles-one-cert-away", "--param", "person=cpd:alice", "--format", fmt]
+        remote = invoke("--store", f"sparql:{oxigraph_url}", *args)
+        assert remote == invoke("--data", "bundled", "--data", str(alice_file), *args)
+        assert remote[0] == 0 and "safe-popm-cert" in remote[1]
+    args = ["query", "CONSTRUCT WHERE { cpd:cspo cp:teaches ?c }", "--format", "turtle"]
+    assert invoke("--store", f"sparql:{oxigraph_url}", *args) == invoke(*args)
+
+
+def test_query_limits_on_the_server(oxigraph_url: str) -> None:
+    store = f"sparql:{oxigraph_url}"
+    assert invoke("--store", store, "query", "SELECT * { ?s ?p ?o }", "--limit", "5") == (
+        5, "", "Error: truncated at 5 rows\n"
+    )  # fmt: skip
+    started = time.monotonic()
+    code, out, err = invoke(
+        "--store", store, "query", "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        "--timeout", "1",
+    )  # fmt: skip
+    assert (code, out) == (5, "")
+    assert err == f"Error: timed out after 1 s (waiting for {oxigraph_url})\n"
+    assert time.monotonic() - started < 5
 
 
 def test_load_then_open_persistent_store(tmp_path: Path) -> None:
@@ -183,14 +205,19 @@ def test_endpoint_down_is_exit_6() -> None:
 class _Bad(BaseHTTPRequestHandler):
     """A real HTTP server that answers badly: garbage, HTML, an error, or too slowly."""
 
+    received: list[str] = []
+
     def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers["Content-Length"]))
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        self.received.append(form["query"][0])
         kind = self.path.strip("/")
         if kind == "slow":
             time.sleep(3)
-        status = 500 if kind == "error" else 200
+        status = {"error": 500, "refuse": 400, "busy": 503}.get(kind, 200)
         media = "text/html" if kind == "html" else "application/n-triples"
         body = b"<html>oops</html>" if kind == "html" else b"<not n-triples at all"
+        if kind == "refuse":
+            body = b"Parser error: unsupported\nmore"
         try:
             self.send_response(status)
             self.send_header("Content-Type", media)
@@ -234,3 +261,33 @@ def test_bad_endpoint_cli_line(bad_server: str, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CERTPATH_SPARQL_TIMEOUT", "1")
     code, _, err = invoke("--store", f"sparql:{bad_server}/slow", "search", "backlog")
     assert (code, err) == (6, f"Error: {bad_server}/slow: no answer within 1 s\n")
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "message"),
+    [
+        ("html", 6, "{url}: the endpoint answered 'text/html', not SPARQL query results"),
+        ("garbage", 6, "{url}: the endpoint answered 'application/n-triples', not SPARQL query "
+         "results"),
+        ("error", 6, "{url}: the endpoint answered HTTP 500 Internal Server Error"),
+        ("refuse", 1, "{url}: the endpoint refused the query (HTTP 400): Parser error: "
+         "unsupported"),
+        ("busy", 5, "{url}: the endpoint gave up (HTTP 503): <not n-triples at all"),
+        ("slow", 5, "timed out after 1 s (waiting for {url})"),
+    ],
+)  # fmt: skip
+def test_query_on_a_bad_endpoint(bad_server: str, kind: str, code: int, message: str) -> None:
+    url = f"{bad_server}/{kind}"
+    got = invoke("--store", f"sparql:{url}", "query", "ASK { ?s ?p ?o }", "--timeout", "1")
+    assert got == (code, "", f"Error: {message.format(url=url)}\n")
+
+
+def test_query_goes_to_the_endpoint_checked_and_bound(bad_server: str) -> None:
+    _Bad.received.clear()
+    url = f"{bad_server}/html"
+    invoke("--store", f"sparql:{url}", "query", "role-competencies", "--param", "role=cpd:cspo")
+    (sent,) = _Bad.received  # one request: the query itself, not a copy of the graph
+    assert sent.startswith(sparql_prologue())
+    assert "VALUES (?role) { (<https://w3id.org/certpath/data/cspo>) }" in sent
+    code, _, err = invoke("--store", f"sparql:{url}", "query", "DROP ALL")
+    assert code == 2 and len(_Bad.received) == 1  # refused before anything is sent

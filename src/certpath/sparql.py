@@ -170,7 +170,6 @@ class CheckedQuery:
     tokens: tuple[Token, ...] = field(repr=False, compare=False)
 
 
-@functools.lru_cache(maxsize=256)
 def check_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
     """Check that *text* is a read-only, offline query, before anything runs.
 
@@ -204,6 +203,22 @@ def check_query(text: str, *, allow_service: bool = False) -> CheckedQuery:
     ...
     certpath.sparql.QueryRefused: updates are refused: the graph is read-only (found DROP)
     """
+    if len(text) <= _CACHED_LENGTH:
+        return _checked(text, allow_service)
+    return _check(text, allow_service)
+
+
+#: Checks of queries up to this many characters are cached (the library's are under 10,000);
+#: a long one keeps every token, so a server's clients could otherwise fill the memory.
+_CACHED_LENGTH = 20_000
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(text: str, allow_service: bool) -> CheckedQuery:
+    return _check(text, allow_service)
+
+
+def _check(text: str, allow_service: bool) -> CheckedQuery:
     tokens = tuple(tokenize(text))
     words = [t for t in tokens if t.kind == "word"]
     for token in words:
@@ -316,7 +331,10 @@ def param_term(value: str) -> ox.NamedNode | ox.Literal:
             raise ParamError(f"parameter value {value}: not a valid IRI") from None
     iri = expand_curie(value)
     if iri is not None and re.fullmatch(r"[^\s<>\"{}|^`\\]*", iri):
-        return ox.NamedNode(iri)
+        try:
+            return ox.NamedNode(iri)
+        except ValueError as exc:
+            raise ParamError(f"parameter value {value}: not a valid IRI ({exc})") from None
     return ox.Literal(value)
 
 
@@ -344,15 +362,18 @@ def bind(checked: CheckedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal
     A parameter pre-binds its variable everywhere in the query (the substitution semantics of
     SPARQL-dev SEP-0007): the outer ``WHERE`` group gets a ``VALUES`` block with every binding,
     so the variable is in the results, and so does every nested group (``OPTIONAL``, ``UNION``,
-    ``MINUS``, ``EXISTS``, ``GRAPH``, a sub-select's ``WHERE``) that mentions a bound variable.
-    That also lets the engine start each group from the bound value instead of evaluating it on
-    its own over the whole graph. The blocks are built from RDF terms, whose serialisation escapes
-    them, and placed by tokens (a ``{`` inside a comment, string or IRI is not a place to bind).
+    ``MINUS``, ``EXISTS``, ``GRAPH``, a sub-select's ``WHERE``) that mentions a bound variable
+    (for a sub-select: anywhere in it). That also lets the engine start each group from the
+    bound value instead of evaluating it on its own over the whole graph. The blocks are built
+    from RDF terms, whose serialisation escapes them, and placed by tokens (a ``{`` inside a
+    comment, string or IRI is not a place to bind). ``SERVICE`` groups are left alone.
 
     Raises
     ------
     ParamError
-        A parameter the query does not use, or one the query assigns itself (``AS ?name``).
+        A parameter the query does not use, one the query assigns itself (``AS ?name``), one
+        used in ``HAVING`` (where grouping hides a bound value), or a query without a group to
+        bind in (``DESCRIBE <x>``, the short ``CONSTRUCT WHERE`` form).
 
     Examples
     --------
@@ -369,61 +390,141 @@ def bind(checked: CheckedQuery, bindings: Mapping[str, ox.NamedNode | ox.Literal
     for name in bindings:
         if name not in checked.variables:
             raise ParamError(f"--param {name}: the query has no variable ?{name}")
-    for before, token in zip(tokens, tokens[1:], strict=False):
-        if before.kind == "word" and before.text.upper() == "AS" and token.kind == "var":
-            if token.text[1:] in bindings:
+    for i, token in enumerate(tokens[:-1]):
+        word = token.text.upper() if token.kind == "word" else ""
+        following = tokens[i + 1]
+        if word == "AS" and following.kind == "var" and following.text[1:] in bindings:
+            name = following.text[1:]
+            raise ParamError(
+                f"--param {name}: the query assigns ?{name} itself (AS ?{name}), so it cannot "
+                "be a parameter"
+            )
+        if word == "HAVING":
+            for name in _having_variables(tokens, i + 1) & set(bindings):
                 raise ParamError(
-                    f"--param {token.text[1:]}: the query assigns ?{token.text[1:]} itself "
-                    f"(AS {token.text}), so it cannot be a parameter"
+                    f"--param {name}: ?{name} is used in HAVING, where grouping hides a bound "
+                    "value; filter before grouping instead"
                 )
-    groups = _group_spans(checked)
-    if not groups:
+    sites = _bind_sites(checked)
+    if not sites or not sites[0].outer:
         raise ParamError("the query has no group pattern to bind parameters in")
     inserts: list[tuple[int, str]] = []
-    for index, (open_at, close_at) in enumerate(groups):
-        if index == 0:
+    for site in sites:
+        if site.outer:
             names = list(bindings)
         else:
-            used = {t.text[1:] for t in tokens[open_at:close_at] if t.kind == "var"}
+            used = {t.text[1:] for t in tokens[site.scan_from : site.scan_to] if t.kind == "var"}
             names = [name for name in bindings if name in used]
-        if names:
-            variables = " ".join(f"?{name}" for name in names)
-            values = " ".join(str(bindings[name]) for name in names)
-            inserts.append((tokens[open_at].start + 1, f" VALUES ({variables}) {{ ({values}) }}"))
+        if not names:
+            continue
+        variables = " ".join(f"?{name}" for name in names)
+        values = " ".join(str(bindings[name]) for name in names)
+        block = f" VALUES ({variables}) {{ ({values}) }}"
+        opening, closing = tokens[site.open].start + 1, tokens[site.close].start
+        if site.wrap:  # { SELECT ... } takes nothing beside the sub-select: nest it
+            inserts += [(opening, block + " {"), (closing, "} ")]
+        else:
+            inserts.append((opening, block))
     text = checked.text
-    for position, block in sorted(inserts, reverse=True):
-        text = text[:position] + block + text[position:]
+    for position, piece in sorted(inserts, reverse=True):
+        text = text[:position] + piece + text[position:]
     return text
 
 
-def _group_spans(checked: CheckedQuery) -> list[tuple[int, int]]:
-    """Token index ranges ``(open, close)`` of the group graph patterns that can take ``VALUES``.
+@dataclass(frozen=True)
+class _Site:
+    """A group that can take a ``VALUES`` block: its braces and where to look for variables."""
 
-    The outer ``WHERE`` group comes first. Left out: a ``CONSTRUCT`` template (and the short
-    ``CONSTRUCT WHERE`` form, which holds triples only), ``VALUES`` data blocks, the braces
-    around a sub-select (its own ``WHERE`` group is kept) and ``SERVICE`` groups.
+    open: int
+    close: int
+    scan_from: int
+    scan_to: int
+    outer: bool = False
+    wrap: bool = False
+
+
+def _bind_sites(checked: CheckedQuery) -> list[_Site]:
+    """The groups of *checked* that can take a ``VALUES`` block, the outer ``WHERE`` group first.
+
+    Left out: a ``CONSTRUCT`` template and the short ``CONSTRUCT WHERE`` form (triples only),
+    ``VALUES`` data blocks, ``SERVICE`` groups and all they hold, and the braces around a nested
+    sub-select (its own ``WHERE`` group is kept, and looks for variables in the whole
+    sub-select). The outer group is the first one outside parentheses (an ``EXISTS`` in the
+    select list comes before it); when it holds just a sub-select it is marked ``wrap``.
     """
     tokens = checked.tokens
-    stack: list[tuple[int, bool]] = []
-    spans: list[tuple[int, int]] = []
+    # stack entries: [open index, kind, paren depth at open, scan_from or -1]
+    stack: list[list[Any]] = []
+    sites: list[_Site] = []
+    parens = 0
+    top_level_groups = 0
     for i, token in enumerate(tokens):
-        if token.text == "{":
+        text = token.text
+        if text == "(":
+            parens += 1
+        elif text == ")":
+            parens -= 1
+        elif text == "{":
             before = [t.text.upper() for t in tokens[max(0, i - 3) : i]]
             after = tokens[i + 1].text.upper() if i + 1 < len(tokens) else ""
-            bindable = not (
-                _is_values_block(tokens, i)
-                or after == "SELECT"
-                or "SERVICE" in before
-                or before[-1:] == ["CONSTRUCT"]
-                or before[-2:] == ["CONSTRUCT", "WHERE"]
+            parent = stack[-1] if stack else None
+            scan_from = -1
+            if parent is not None and parent[1] in ("inert", "values"):
+                kind = "inert"
+            elif _is_values_block(tokens, i):
+                kind = "values"
+            elif "SERVICE" in before:
+                kind = "inert"
+            elif parent is None and parens == 0:
+                top_level_groups += 1
+                if checked.form == "construct" and top_level_groups == 1:
+                    kind = "inert"  # the template, or the short form's triples
+                    if before[-1:] == ["WHERE"]:
+                        top_level_groups += 1  # short form: no WHERE group follows
+                else:
+                    kind = "outer-wrap" if after == "SELECT" else "outer"
+            elif after == "SELECT":
+                kind = "wrapper"
+            else:
+                kind = "group"
+                if parent is not None and parent[1] == "wrapper" and parens == parent[2]:
+                    scan_from = parent[0]  # a sub-select's WHERE: the whole sub-select counts
+            stack.append([i, kind, parens, scan_from])
+        elif text == "}" and stack:
+            open_at, kind, _, scan_from = stack.pop()
+            if kind in ("outer", "outer-wrap"):
+                sites.append(_Site(open_at, i, open_at, i, outer=True, wrap=kind == "outer-wrap"))
+            elif kind == "group":
+                sites.append(_Site(open_at, i, open_at if scan_from < 0 else scan_from, i))
+            elif kind == "wrapper":  # its WHERE group's scan runs to the end of the sub-select
+                sites = [
+                    _Site(s.open, s.close, s.scan_from, i) if s.scan_from == open_at else s
+                    for s in sites
+                ]
+    sites.sort(key=lambda s: (not s.outer, s.open))
+    return sites
+
+
+def _having_variables(tokens: tuple[Token, ...], start: int) -> set[str]:
+    """The variables of the ``HAVING`` clause whose constraints begin at token *start*."""
+    names: set[str] = set()
+    parens = 0
+    for token in tokens[start:]:
+        if token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif parens == 0 and (
+            token.text in ("{", "}")
+            or (
+                token.kind == "word"
+                and token.text.upper() in ("ORDER", "LIMIT", "OFFSET", "VALUES")
             )
-            stack.append((i, bindable))
-        elif token.text == "}" and stack:
-            open_at, bindable = stack.pop()
-            if bindable:
-                spans.append((open_at, i))
-    spans.sort()
-    return spans
+        ):
+            break
+        elif token.kind == "var":
+            names.add(token.text[1:])
+    return names
 
 
 def _is_values_block(tokens: tuple[Token, ...], i: int) -> bool:
@@ -486,13 +587,17 @@ class QueryResult:
                 "ntriples": ox.RdfFormat.N_TRIPLES,
             }[fmt]
             prefixes = dict(PREFIXES) if fmt == "turtle" else None
-            data = ox.serialize(self.triples, format=rdf, prefixes=prefixes)
+            data = ox.serialize(self.sorted_triples(), format=rdf, prefixes=prefixes)
             assert data is not None
             return data if not data or data.endswith(b"\n") else data + b"\n"
         parsed = ox.parse_query_results(self._json(), format=ox.QueryResultsFormat.JSON)
         data = parsed.serialize(format=_RESULT_FORMATS[fmt])
         assert data is not None
         return data
+
+    def sorted_triples(self) -> list[ox.Triple]:
+        """The CONSTRUCT/DESCRIBE triples in a fixed order: the same bytes from any engine."""
+        return sorted(self.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
     def _json(self) -> bytes:
         if self.form == "ask":
@@ -578,7 +683,10 @@ def render_table(result: QueryResult) -> str:
         return f"{'true' if result.boolean else 'false'}\n"
     if result.form in ("construct", "describe"):
         header = ["subject", "predicate", "object"]
-        cells = [[_shown(t.subject), _shown(t.predicate), _shown(t.object)] for t in result.triples]
+        cells = [
+            [_shown(t.subject), _shown(t.predicate), _shown(t.object)]
+            for t in result.sorted_triples()
+        ]
     else:
         header = list(result.variables)
         cells = [[_shown(term) for term in row] for row in result.rows]
@@ -826,7 +934,7 @@ def check_params(query: NamedQuery, params: Mapping[str, object]) -> None:
             raise ParamError(f"query {query.name} has no parameter '{key}' (parameters: {known})")
         text = value.value if isinstance(value, (ox.NamedNode, ox.Literal)) else str(value)
         description = query.params[key]
-        if "(an integer" in description and not re.fullmatch(r"[+-]?[0-9]+", text.strip()):
+        if "(an integer" in description and not re.fullmatch(r"[+-]?[0-9]{1,15}", text):
             raise ParamError(f"--param {key}={text}: query {query.name} takes an integer")
         choices = _ONE_OF.search(description)
         if choices:

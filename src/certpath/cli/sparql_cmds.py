@@ -84,7 +84,15 @@ def query_cmd(
     --allow-service. Exit 2 for a syntax error or refused query, 4 for an unknown NAME, 5 when
     the query times out or exceeds --limit.
     """
-    from certpath.sparql import check_params, check_query, named_query, parse_params, run_query
+    from certpath.graph import parse_store_spec
+    from certpath.sparql import (
+        bind,
+        check_params,
+        check_query,
+        named_query,
+        parse_params,
+        run_query,
+    )
 
     if (source is None) == (file is None):
         raise click.UsageError("give a QUERY, a NAME or -f FILE (exactly one)")
@@ -94,7 +102,15 @@ def query_cmd(
     if name is not None:
         check_params(named_query(name), bindings)
     chosen = fmt or _default_format(checked.form)
-    result = run_query(state.kg, checked, bindings, limit=limit, timeout=timeout)
+    kind, location = parse_store_spec(state.store) if state.store else ("memory", "")
+    if kind == "sparql":  # the endpoint evaluates it: no copy of its graph
+        from certpath.remote import run_remote_query
+
+        result = run_remote_query(
+            location, bind(checked, bindings), checked.form, limit=limit, timeout=timeout
+        )
+    else:
+        result = run_query(state.kg, checked, bindings, limit=limit, timeout=timeout)
     data = result.serialize(chosen)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()

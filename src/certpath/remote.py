@@ -160,7 +160,7 @@ def run_remote_query(
         results (SELECT, ASK) or RDF (CONSTRUCT, DESCRIBE).
     """
     from certpath.namespaces import sparql_prologue
-    from certpath.sparql import QueryFailed, QueryResult, QueryTimeout, QueryTruncated
+    from certpath.sparql import QueryFailed, QueryTimeout, collect
 
     graph = form in ("construct", "describe")
     accept = (
@@ -180,7 +180,6 @@ def run_remote_query(
     )
     deadline = time.monotonic() + timeout
     timed_out = QueryTimeout(f"timed out after {timeout:g} s (waiting for {url})")
-    result = QueryResult(form)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             media = response.headers.get_content_type()
@@ -189,27 +188,13 @@ def run_remote_query(
                 fmt = _RDF_TYPES.get(media)
                 if fmt is None:
                     raise StoreUnavailable(f"{url}: the endpoint answered '{media}', not RDF")
-                for triple in ox.parse(stream, format=fmt):
-                    if limit is not None and len(result.triples) >= limit:
-                        raise QueryTruncated(f"truncated at {limit} rows")
-                    result.triples.append(triple.triple if isinstance(triple, ox.Quad) else triple)
-                return result
+                return collect(form, (quad.triple for quad in ox.parse(stream, format=fmt)), limit)
             results_format = _RESULTS_TYPES.get(media)
             if results_format is None:
                 raise StoreUnavailable(
                     f"{url}: the endpoint answered '{media}', not SPARQL query results"
                 )
-            answer = ox.parse_query_results(stream, format=results_format)
-            if isinstance(answer, ox.QueryBoolean):
-                result.boolean = bool(answer)
-                return result
-            result.variables = [v.value for v in answer.variables]
-            width = range(len(result.variables))
-            for solution in answer:
-                if limit is not None and len(result.rows) >= limit:
-                    raise QueryTruncated(f"truncated at {limit} rows")
-                result.rows.append(tuple(solution[i] for i in width))
-            return result
+            return collect(form, ox.parse_query_results(stream, format=results_format), limit)
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
         said = f": {detail[0]}" if detail else ""

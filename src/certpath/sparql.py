@@ -700,26 +700,34 @@ def render_table(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def collect(form: str, answer: Any, limit: int | None) -> QueryResult:
+    """Read a query's *answer* (solutions, a boolean or triples) into a complete result.
+
+    Raises :class:`QueryTruncated` on the row after *limit* (``None``: no cap), so a result
+    over the cap is never returned in part.
+    """
+    result = QueryResult(form)
+    if isinstance(answer, ox.QueryBoolean):
+        result.boolean = bool(answer)
+    elif isinstance(answer, ox.QuerySolutions):
+        result.variables = [v.value for v in answer.variables]
+        width = range(len(result.variables))
+        for solution in answer:
+            if limit is not None and len(result.rows) >= limit:
+                raise QueryTruncated(f"truncated at {limit} rows")
+            result.rows.append(tuple(solution[i] for i in width))
+    else:
+        for triple in answer:
+            if limit is not None and len(result.triples) >= limit:
+                raise QueryTruncated(f"truncated at {limit} rows")
+            result.triples.append(triple)
+    return result
+
+
 def _evaluate(store: ox.Store, text: str, form: str, limit: int | None) -> QueryResult:
     """Run *text* in this process, keeping at most *limit* rows (one more raises)."""
     try:
-        answer = store.query(text, prefixes=dict(PREFIXES))
-        result = QueryResult(form)
-        if isinstance(answer, ox.QueryBoolean):
-            result.boolean = bool(answer)
-        elif isinstance(answer, ox.QuerySolutions):
-            result.variables = [v.value for v in answer.variables]
-            width = range(len(result.variables))
-            for solution in answer:
-                if limit is not None and len(result.rows) >= limit:
-                    raise QueryTruncated(f"truncated at {limit} rows")
-                result.rows.append(tuple(solution[i] for i in width))
-        else:
-            for triple in answer:
-                if limit is not None and len(result.triples) >= limit:
-                    raise QueryTruncated(f"truncated at {limit} rows")
-                result.triples.append(triple)
-        return result
+        return collect(form, store.query(text, prefixes=dict(PREFIXES)), limit)
     except SyntaxError as exc:
         raise QuerySyntaxError(_syntax_message(text, str(exc))) from None
     except OSError as exc:
@@ -998,6 +1006,7 @@ __all__ = [
     "QueryTruncated",
     "bind",
     "check_query",
+    "collect",
     "library",
     "named_query",
     "param_term",

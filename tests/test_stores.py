@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from test_server import free_port
 from certpath.cli.main import cli
 from certpath.graph import KnowledgeGraph, bundled_data_dir, ontology_files
 from certpath.namespaces import sparql_prologue
-from certpath.remote import StoreUnavailable, mirror_endpoint
+from certpath.remote import RULE_1_GAP, StoreUnavailable, mirror_endpoint
 from certpath.sparql import bind, check_query, named_query, parse_params, run_named
 
 OXIGRAPH = str(Path(sys.executable).with_name("oxigraph"))
@@ -34,11 +35,9 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.fixture(scope="module")
-def oxigraph_url(tmp_path_factory: pytest.TempPathFactory, alice_file: Path) -> Iterator[str]:
-    """A real Oxigraph server holding the ontology, the bundled data and Alice."""
-    location = tmp_path_factory.mktemp("oxigraph-server")
-    files = ontology_files() + sorted(bundled_data_dir().glob("*.ttl")) + [alice_file]
+@contextlib.contextmanager
+def serve_files(location: Path, files: list[Path]) -> Iterator[str]:
+    """A real Oxigraph server (read-only) holding *files*; yields its query URL."""
     for path in files:
         subprocess.run(
             [OXIGRAPH, "load", "--location", str(location), "--file", str(path)],
@@ -62,9 +61,20 @@ def oxigraph_url(tmp_path_factory: pytest.TempPathFactory, alice_file: Path) -> 
                 process.kill()
                 raise
             time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_url(tmp_path_factory: pytest.TempPathFactory, alice_file: Path) -> Iterator[str]:
+    """A real Oxigraph server holding the ontology, the bundled data and Alice."""
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    files = ontology_files() + sorted(bundled_data_dir().glob("*.ttl")) + [alice_file]
+    with serve_files(location, files) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +213,7 @@ def test_endpoint_down_is_exit_6() -> None:
 
 
 class _Bad(BaseHTTPRequestHandler):
-    """A real HTTP server that answers badly: garbage, HTML, an error, or too slowly."""
+    """A real HTTP server that answers badly: garbage, HTML, errors, too slowly, broken off..."""
 
     received: list[str] = []
 
@@ -211,20 +221,40 @@ class _Bad(BaseHTTPRequestHandler):
         form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         self.received.append(form["query"][0])
         kind = self.path.strip("/")
-        if kind == "slow":
-            time.sleep(3)
-        status = {"error": 500, "refuse": 400, "busy": 503}.get(kind, 200)
-        media = "text/html" if kind == "html" else "application/n-triples"
-        body = b"<html>oops</html>" if kind == "html" else b"<not n-triples at all"
-        if kind == "refuse":
-            body = b"Parser error: unsupported\nmore"
         try:
+            if kind.startswith("drip"):  # a byte at a time, forever (headers or body)
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                if kind == "drip-body":
+                    self.wfile.write(b"Content-Type: application/sparql-results+json\r\n\r\n")
+                for _ in range(600):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                return
+            if kind == "slow":
+                time.sleep(3)
+            status = {"error": 500, "refuse": 400, "busy": 503, "redirect": 307}.get(kind, 200)
+            media = "text/html" if kind == "html" else "application/n-triples"
+            body = b"<html>oops</html>" if kind == "html" else b"<not n-triples at all"
+            if kind == "refuse":
+                body = b"Parser error: unsupported\nmore"
+            if kind in ("boolean", "short", "chunked"):
+                media = "application/sparql-results+json"
+                body = b'{"head":{},"boolean":false}'
             self.send_response(status)
             self.send_header("Content-Type", media)
-            self.send_header("Content-Length", str(len(body)))
+            if kind == "redirect":
+                self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+            if kind == "chunked":
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(b'5\r\n{"hea\r\nzz\r\n')
+                return
+            length = len(body) + (1000 if kind == "short" else 0)
+            self.send_header("Content-Length", str(length))
             self.end_headers()
             self.wfile.write(body)
-        except BrokenPipeError:  # the client gave up waiting, as it should
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
             pass
 
     def log_message(self, *args: Any) -> None:
@@ -274,20 +304,58 @@ def test_bad_endpoint_cli_line(bad_server: str, monkeypatch: pytest.MonkeyPatch)
          "unsupported"),
         ("busy", 5, "{url}: the endpoint gave up (HTTP 503): <not n-triples at all"),
         ("slow", 5, "timed out after 1 s (waiting for {url})"),
+        ("drip-headers", 5, "timed out after 1 s (waiting for {url})"),
+        ("drip-body", 5, "timed out after 1 s (waiting for {url})"),
+        ("chunked", 6, "{url}: the endpoint's answer is broken (IncompleteRead)"),
+        ("boolean", 6, "{url}: the endpoint answered a boolean to a SELECT query"),
+        ("short", 6, "{url}: the endpoint's answer broke off"),
+        ("redirect", 6, "{url}: the endpoint redirects (HTTP 307) to http://127.0.0.1:9/elsewhere; "
+         "give that URL"),
     ],
 )  # fmt: skip
 def test_query_on_a_bad_endpoint(bad_server: str, kind: str, code: int, message: str) -> None:
     url = f"{bad_server}/{kind}"
-    got = invoke("--store", f"sparql:{url}", "query", "ASK { ?s ?p ?o }", "--timeout", "1")
+    started = time.monotonic()
+    got = invoke("--store", f"sparql:{url}", "query", "SELECT * { ?s ?p ?o }", "--timeout", "1")
     assert got == (code, "", f"Error: {message.format(url=url)}\n")
+    assert time.monotonic() - started < 2.5  # a byte at a time does not hold it up
+
+
+@pytest.mark.parametrize("location", ["file:///etc/hostname", "http://[::1", "localhost:7878/x"])
+def test_only_http_endpoints(location: str) -> None:
+    got = invoke("--store", f"sparql:{location}", "query", "ASK { ?s ?p ?o }")
+    assert got == (6, "", f"Error: --store sparql:{location}: use an http:// or https:// "
+                          "endpoint URL\n")  # fmt: skip
 
 
 def test_query_goes_to_the_endpoint_checked_and_bound(bad_server: str) -> None:
     _Bad.received.clear()
-    url = f"{bad_server}/html"
+    url = f"{bad_server}/boolean"
     invoke("--store", f"sparql:{url}", "query", "role-competencies", "--param", "role=cpd:cspo")
-    (sent,) = _Bad.received  # one request: the query itself, not a copy of the graph
+    check, sent = _Bad.received  # rule 1 is checked, then the query itself: no copy of the graph
+    assert check == sparql_prologue() + RULE_1_GAP
     assert sent.startswith(sparql_prologue())
     assert "VALUES (?role) { (<https://w3id.org/certpath/data/cspo>) }" in sent
     code, _, err = invoke("--store", f"sparql:{url}", "query", "DROP ALL")
-    assert code == 2 and len(_Bad.received) == 1  # refused before anything is sent
+    assert code == 2 and len(_Bad.received) == 2  # refused before anything is sent
+
+
+def test_query_applies_rule_1_when_the_endpoint_lacks_it(tmp_path: Path) -> None:
+    partial = tmp_path / "partial.ttl"
+    partial.write_text(
+        "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
+        "@prefix cpd: <https://w3id.org/certpath/data/> .\n"
+        "cpd:r1 a cp:Role ; cp:qualifiedRequirement [ cp:competency cpd:c1 ; cp:level 2 ] .\n"
+        "cpd:c1 a cp:Competency .\n",
+        encoding="utf-8",
+    )
+    with serve_files(tmp_path / "db", [*ontology_files(), partial]) as url:
+        code, out, err = invoke(
+            "--store", f"sparql:{url}", "query", "SELECT ?c { cpd:r1 cp:requires ?c }",
+            "--format", "csv",
+        )  # fmt: skip
+    assert (code, out) == (0, "c\nhttps://w3id.org/certpath/data/c1\n")
+    assert err == (
+        f"note: {url} lacks direct triples of vocabulary rule 1; answering from a copy of its "
+        "graph with the rule applied\n"
+    )

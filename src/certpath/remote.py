@@ -9,13 +9,16 @@ or SPARQL results is a :class:`StoreUnavailable` (exit 6) naming the URL.
 
 from __future__ import annotations
 
-import io
+import contextlib
+import http.client
 import os
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -60,9 +63,7 @@ def fetch_graph(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, o
         Connection refused, HTTP error status, no complete answer within *timeout* seconds, or a
         content type that is not N-Triples or Turtle.
     """
-    scheme = urllib.parse.urlsplit(url).scheme
-    if scheme not in ("http", "https"):
-        raise StoreUnavailable(f"--store sparql:{url}: use an http:// or https:// endpoint URL")
+    _check_url(url)
     request = urllib.request.Request(
         url,
         data=urllib.parse.urlencode({"query": MIRROR_QUERY}).encode(),
@@ -145,7 +146,9 @@ def run_remote_query(
     """Have the endpoint *url* evaluate *text* (already checked and bound) and read its answer.
 
     The package prefixes are declared in front of the query. The answer is read as it streams
-    in: more than *limit* rows (or triples) stop the transfer, and so does the deadline.
+    in: more than *limit* rows (or triples) stop the transfer. The whole exchange runs in a
+    worker thread that is abandoned (its connection closed) at the deadline, so a server that
+    sends its headers or its answer a byte at a time cannot hold the command past *timeout*.
 
     Raises
     ------
@@ -154,11 +157,66 @@ def run_remote_query(
     QueryTruncated
         More than *limit* rows.
     QueryFailed
-        The endpoint refused the query (HTTP 400, 403, ...).
+        The endpoint refused the query (HTTP 4xx).
     StoreUnavailable
-        The endpoint cannot be reached, fails (5xx) or answers in a format that is not SPARQL
-        results (SELECT, ASK) or RDF (CONSTRUCT, DESCRIBE).
+        The endpoint cannot be reached, fails (5xx), redirects, breaks off its answer or
+        answers with something that is not SPARQL results (SELECT, ASK) or RDF (CONSTRUCT,
+        DESCRIBE) of the right kind.
     """
+    from certpath.sparql import QueryTimeout
+
+    _check_url(url)
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["result"] = _exchange(url, text, form, limit, timeout, box)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            # Without its frames: pyoxigraph objects in them must not die in another thread.
+            exc.__traceback__, exc.__context__ = None, None
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="certpath-sparql", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        # Shut the socket (not close the response, whose lock the reading thread holds), so the
+        # worker's read ends now rather than when the server stops.
+        raw = getattr(getattr(box.get("response"), "fp", None), "raw", None)
+        with contextlib.suppress(Exception):
+            raw._sock.shutdown(socket.SHUT_RDWR)  # type: ignore[union-attr]
+        raise QueryTimeout(f"timed out after {timeout:g} s (waiting for {url})")
+    if "error" in box:
+        raise box["error"]
+    result: QueryResult = box["result"]
+    return result
+
+
+def remote_graph_is_complete(url: str, *, timeout: float) -> bool:
+    """Whether the endpoint's graph already has the direct triples of vocabulary rule 1.
+
+    One ASK query. When a qualified link lacks its direct triple, ``query`` answers from a copy
+    of the graph with the rule applied instead (as the other commands do), so that SPARQL over
+    the direct properties always works.
+    """
+    answer = run_remote_query(url, RULE_1_GAP, "ask", limit=None, timeout=timeout)
+    return not answer.boolean
+
+
+#: ASK: does some qualified link lack its direct triple (vocabulary rule 1)?
+RULE_1_GAP = """ASK {
+  { ?s cp:qualifiedRequirement ?q . ?q cp:competency ?c .
+    FILTER NOT EXISTS { ?s cp:requires ?c } FILTER NOT EXISTS { ?s cp:recommends ?c } }
+  UNION
+  { ?s cp:qualifiedOutcome ?q . ?q cp:competency ?c . FILTER NOT EXISTS { ?s cp:teaches ?c } }
+  UNION
+  { ?s cp:qualifiedHolding ?q . ?q cp:competency ?c . FILTER NOT EXISTS { ?s cp:hasCompetency ?c } }
+}"""
+
+
+def _exchange(
+    url: str, text: str, form: str, limit: int | None, timeout: float, box: dict[str, Any]
+) -> QueryResult:
     from certpath.namespaces import sparql_prologue
     from certpath.sparql import QueryFailed, QueryTimeout, collect
 
@@ -178,28 +236,43 @@ def run_remote_query(
         },
         method="POST",
     )
-    deadline = time.monotonic() + timeout
     timed_out = QueryTimeout(f"timed out after {timeout:g} s (waiting for {url})")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            box["response"] = response
             media = response.headers.get_content_type()
-            stream = io.BufferedReader(_Deadline(response, deadline, timed_out))
             if graph:
                 fmt = _RDF_TYPES.get(media)
                 if fmt is None:
                     raise StoreUnavailable(f"{url}: the endpoint answered '{media}', not RDF")
-                return collect(form, (quad.triple for quad in ox.parse(stream, format=fmt)), limit)
-            results_format = _RESULTS_TYPES.get(media)
-            if results_format is None:
-                raise StoreUnavailable(
-                    f"{url}: the endpoint answered '{media}', not SPARQL query results"
-                )
-            return collect(form, ox.parse_query_results(stream, format=results_format), limit)
+                quads = ox.parse(response, format=fmt)
+                result = collect(form, (quad.triple for quad in quads), limit)
+            else:
+                results_format = _RESULTS_TYPES.get(media)
+                if results_format is None:
+                    raise StoreUnavailable(
+                        f"{url}: the endpoint answered '{media}', not SPARQL query results"
+                    )
+                answer = ox.parse_query_results(response, format=results_format)
+                if isinstance(answer, ox.QueryBoolean) != (form == "ask"):
+                    kind = "a boolean" if isinstance(answer, ox.QueryBoolean) else "solutions"
+                    raise StoreUnavailable(
+                        f"{url}: the endpoint answered {kind} to a {form.upper()} query"
+                    )
+                result = collect(form, answer, limit)
+            if response.length:  # Content-Length not reached: the answer broke off
+                raise StoreUnavailable(f"{url}: the endpoint's answer broke off")
+            return result
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
         said = f": {detail[0]}" if detail else ""
         if exc.code in (503, 504):
             raise QueryTimeout(f"{url}: the endpoint gave up (HTTP {exc.code}){said}") from None
+        if 300 <= exc.code < 400:
+            where = exc.headers.get("Location", "elsewhere")
+            raise StoreUnavailable(
+                f"{url}: the endpoint redirects (HTTP {exc.code}) to {where}; give that URL"
+            ) from None
         if exc.code < 500:
             raise QueryFailed(
                 f"{url}: the endpoint refused the query (HTTP {exc.code}){said}"
@@ -210,34 +283,29 @@ def run_remote_query(
     except (SyntaxError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StoreUnavailable(f"{url}: the endpoint's answer does not parse: {first}") from None
+    except http.client.HTTPException as exc:
+        raise StoreUnavailable(
+            f"{url}: the endpoint's answer is broken ({type(exc).__name__})"
+        ) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
             raise timed_out from None
-        text_ = getattr(exc.reason, "strerror", None) or str(exc.reason)
-        raise StoreUnavailable(f"{url}: cannot reach the SPARQL endpoint: {text_}") from None
+        reason = getattr(exc.reason, "strerror", None) or str(exc.reason)
+        raise StoreUnavailable(f"{url}: cannot reach the SPARQL endpoint: {reason}") from None
     except TimeoutError:
         raise timed_out from None
     except OSError as exc:
-        if time.monotonic() > deadline or isinstance(exc.__context__, TimeoutError):
-            raise timed_out from None
         raise StoreUnavailable(
             f"{url}: cannot read from the SPARQL endpoint: {exc.strerror or exc}"
         ) from None
 
 
-class _Deadline(io.RawIOBase):
-    """A binary reader that raises *error* once *deadline* (``time.monotonic``) has passed."""
-
-    def __init__(self, inner: IO[bytes], deadline: float, error: Exception) -> None:
-        super().__init__()
-        self.inner, self.deadline, self.error = inner, deadline, error
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if time.monotonic() > self.deadline:
-            raise self.error
-        data = self.inner.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
+def _check_url(url: str) -> None:
+    """Refuse a ``sparql:`` location that is not an http(s) URL urllib can use."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise StoreUnavailable(f"--store sparql:{url}: use an http:// or https:// endpoint URL")

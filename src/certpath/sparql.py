@@ -258,6 +258,8 @@ def _check_syntax(text: str) -> None:
         result = _EMPTY.query(text, prefixes=dict(PREFIXES))
     except SyntaxError as exc:
         raise QuerySyntaxError(_syntax_message(text, str(exc))) from None
+    except RuntimeError as exc:  # e.g. a function the engine does not know
+        raise QueryRefused(f"query not supported: {str(exc).splitlines()[0]}") from None
     del result
 
 

@@ -103,9 +103,18 @@ def query_cmd(
         check_params(named_query(name), bindings)
     chosen = fmt or _default_format(checked.form)
     kind, location = parse_store_spec(state.store) if state.store else ("memory", "")
-    if kind == "sparql":  # the endpoint evaluates it: no copy of its graph
-        from certpath.remote import run_remote_query
+    remote = kind == "sparql"
+    if remote:  # the endpoint evaluates it, unless its graph lacks rule 1's direct triples
+        from certpath.remote import remote_graph_is_complete, run_remote_query
 
+        remote = remote_graph_is_complete(location, timeout=timeout)
+        if not remote:
+            click.echo(
+                f"note: {location} lacks direct triples of vocabulary rule 1; answering from a "
+                "copy of its graph with the rule applied",
+                err=True,
+            )
+    if remote:
         result = run_remote_query(
             location, bind(checked, bindings), checked.form, limit=limit, timeout=timeout
         )

@@ -81,8 +81,9 @@ def query_cmd(
 
     SELECT, ASK, CONSTRUCT and DESCRIBE; prefixes cp:, cpd:, skos:, schema:, dcterms:, rdfs:,
     owl:, xsd: and esco: are predeclared. Updates are refused, and so are SERVICE and FROM unless
-    --allow-service. Exit 2 for a syntax error or refused query, 4 for an unknown NAME, 5 when
-    the query times out or exceeds --limit.
+    --allow-service. With --store sparql:URL the endpoint evaluates the query. Exit 2 for a
+    syntax error or refused query, 4 for an unknown NAME, 5 when the query times out or exceeds
+    --limit, 6 when a remote endpoint cannot answer.
     """
     from certpath.graph import parse_store_spec
     from certpath.sparql import (

@@ -198,6 +198,11 @@ def _median_ms(function, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
+def _label(params: dict[str, str]) -> str:
+    """The parameters as the tables show them: ``person=cpd:person3, role=cpd:r17``."""
+    return ", ".join(f"{k}={v}" for k, v in params.items())
+
+
 def _fmt(ms: float | None, over: float | None = None) -> str:
     if ms is None:
         return f"> {over:g} s" if over else "n/a"
@@ -255,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         ox_ms: dict[tuple[str, str], float | None] = {}
         budgeted: dict[tuple[str, str], bool] = {}
         for name, p, in_budget in cases:
-            key = (name, ", ".join(f"{k}={v}" for k, v in p.items()))
+            key = (name, _label(p))
             budgeted[key] = in_budget
             try:  # warm-up with a deadline: a query that blows up must not hang the benchmark
                 start = time.perf_counter()
@@ -296,11 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| query | parameters | Oxigraph ms | rdflib ms | rdflib / Oxigraph |")
     print("|---|---|---:|---:|---:|")
     for (name, shown), ms in ox_ms.items():
-        r = (
-            rdf_results.get(name)
-            if shown == ", ".join(f"{k}={v}" for k, v in params[name].items())
-            else None
-        )
+        r = rdf_results.get(name) if shown == _label(params[name]) else None
         rdf_text, ratio = "", ""
         if r is not None:
             rdf_ms = r.get("ms")
@@ -316,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             flag = " **over budget**"
             over.append(f"{name} ({shown or 'no parameters'})")
         print(f"| {name} | {shown} | {_fmt(ms, 60)}{flag} | {rdf_text} | {ratio} |")
-    base = ox_ms.get((cheap, ", ".join(f"{k}={v}" for k, v in params[cheap].items())))
+    base = ox_ms.get((cheap, _label(params[cheap])))
     if base is not None:
         print(
             f"\nforked-child deadline wrapper (run_named(..., timeout=30)): {forked:.1f} ms for "

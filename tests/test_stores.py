@@ -279,6 +279,7 @@ def bad_server() -> Iterator[str]:
         ("html", "the endpoint answered 'text/html', not RDF"),
         ("error", "the endpoint answered HTTP 500"),
         ("slow", "no answer within 1 s"),
+        ("drip-headers", "no answer within 1 s"),
     ],
 )
 def test_bad_endpoints_are_store_unavailable(bad_server: str, kind: str, message: str) -> None:

@@ -14,11 +14,11 @@ import http.client
 import os
 import socket
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
@@ -60,50 +60,36 @@ def fetch_graph(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[bytes, o
     Raises
     ------
     StoreUnavailable
-        Connection refused, HTTP error status, no complete answer within *timeout* seconds, or a
-        content type that is not N-Triples or Turtle.
+        Connection refused, HTTP error status, no complete answer within *timeout* seconds (also
+        from a server that sends a byte at a time), or a content type that is not N-Triples or
+        Turtle.
     """
     _check_url(url)
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode({"query": MIRROR_QUERY}).encode(),
-        headers={
-            "Accept": "application/n-triples, text/turtle;q=0.9",
-            "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": "certpath",
-        },
-        method="POST",
-    )
-    deadline = time.monotonic() + timeout
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            media = response.headers.get_content_type()
-            fmt = _RDF_TYPES.get(media)
-            if fmt is None:
-                raise StoreUnavailable(
-                    f"{url}: the endpoint answered '{media}', not RDF (N-Triples or Turtle)"
-                )
-            chunks = []
-            while chunk := response.read(1 << 20):
-                chunks.append(chunk)
-                if time.monotonic() > deadline:
-                    raise StoreUnavailable(f"{url}: no complete answer within {timeout:g} s")
-            return b"".join(chunks), fmt
-    except urllib.error.HTTPError as exc:
-        raise StoreUnavailable(
-            f"{url}: the endpoint answered HTTP {exc.code} {exc.reason}"
-        ) from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, TimeoutError):
-            raise StoreUnavailable(f"{url}: no answer within {timeout:g} s") from None
-        text = getattr(reason, "strerror", None) or str(reason)
-        raise StoreUnavailable(f"{url}: cannot reach the SPARQL endpoint: {text}") from None
-    except TimeoutError:
-        raise StoreUnavailable(f"{url}: no answer within {timeout:g} s") from None
-    except OSError as exc:
-        text = exc.strerror or str(exc)
-        raise StoreUnavailable(f"{url}: cannot read from the SPARQL endpoint: {text}") from None
+    too_slow = StoreUnavailable(f"{url}: no answer within {timeout:g} s")
+
+    def fetch(box: dict[str, Any]) -> tuple[bytes, ox.RdfFormat]:
+        request = _post(url, MIRROR_QUERY, "application/n-triples, text/turtle;q=0.9")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                box["response"] = response
+                media = response.headers.get_content_type()
+                fmt = _RDF_TYPES.get(media)
+                if fmt is None:
+                    raise StoreUnavailable(
+                        f"{url}: the endpoint answered '{media}', not RDF (N-Triples or Turtle)"
+                    )
+                data = response.read()
+                if response.length:
+                    raise StoreUnavailable(f"{url}: the endpoint's answer broke off")
+                return data, fmt
+        except urllib.error.HTTPError as exc:
+            raise StoreUnavailable(
+                f"{url}: the endpoint answered HTTP {exc.code} {exc.reason}"
+            ) from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            raise _transport_error(url, exc, too_slow) from None
+
+    return _within(timeout, fetch, too_slow)
 
 
 def mirror_endpoint(url: str, *, timeout: float | None = None) -> ox.Store:
@@ -166,30 +152,12 @@ def run_remote_query(
     from certpath.sparql import QueryTimeout
 
     _check_url(url)
-    box: dict[str, Any] = {}
+    timed_out = QueryTimeout(f"timed out after {timeout:g} s (waiting for {url})")
 
-    def work() -> None:
-        try:
-            box["result"] = _exchange(url, text, form, limit, timeout, box)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-            # Without its frames: pyoxigraph objects in them must not die in another thread.
-            exc.__traceback__, exc.__context__ = None, None
-            box["error"] = exc
+    def exchange(box: dict[str, Any]) -> QueryResult:
+        return _exchange(url, text, form, limit, timeout, box, timed_out)
 
-    worker = threading.Thread(target=work, name="certpath-sparql", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        # Shut the socket (not close the response, whose lock the reading thread holds), so the
-        # worker's read ends now rather than when the server stops.
-        raw = getattr(getattr(box.get("response"), "fp", None), "raw", None)
-        with contextlib.suppress(Exception):
-            raw._sock.shutdown(socket.SHUT_RDWR)  # type: ignore[union-attr]
-        raise QueryTimeout(f"timed out after {timeout:g} s (waiting for {url})")
-    if "error" in box:
-        raise box["error"]
-    result: QueryResult = box["result"]
-    return result
+    return _within(timeout, exchange, timed_out)
 
 
 def remote_graph_is_complete(url: str, *, timeout: float) -> bool:
@@ -215,7 +183,13 @@ RULE_1_GAP = """ASK {
 
 
 def _exchange(
-    url: str, text: str, form: str, limit: int | None, timeout: float, box: dict[str, Any]
+    url: str,
+    text: str,
+    form: str,
+    limit: int | None,
+    timeout: float,
+    box: dict[str, Any],
+    timed_out: Exception,
 ) -> QueryResult:
     from certpath.namespaces import sparql_prologue
     from certpath.sparql import QueryFailed, QueryTimeout, collect
@@ -226,17 +200,7 @@ def _exchange(
         if graph
         else "application/sparql-results+json, application/sparql-results+xml;q=0.9"
     )
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode({"query": sparql_prologue() + text}).encode(),
-        headers={
-            "Accept": accept,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "User-Agent": "certpath",
-        },
-        method="POST",
-    )
-    timed_out = QueryTimeout(f"timed out after {timeout:g} s (waiting for {url})")
+    request = _post(url, sparql_prologue() + text, accept)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             box["response"] = response
@@ -283,21 +247,70 @@ def _exchange(
     except (SyntaxError, ValueError) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise StoreUnavailable(f"{url}: the endpoint's answer does not parse: {first}") from None
-    except http.client.HTTPException as exc:
-        raise StoreUnavailable(
-            f"{url}: the endpoint's answer is broken ({type(exc).__name__})"
-        ) from None
-    except urllib.error.URLError as exc:
-        if isinstance(exc.reason, TimeoutError):
-            raise timed_out from None
-        reason = getattr(exc.reason, "strerror", None) or str(exc.reason)
-        raise StoreUnavailable(f"{url}: cannot reach the SPARQL endpoint: {reason}") from None
-    except TimeoutError:
-        raise timed_out from None
-    except OSError as exc:
-        raise StoreUnavailable(
-            f"{url}: cannot read from the SPARQL endpoint: {exc.strerror or exc}"
-        ) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        raise _transport_error(url, exc, timed_out) from None
+
+
+def _post(url: str, query: str, accept: str) -> urllib.request.Request:
+    """A SPARQL 1.1 Protocol query request (POST, form-encoded)."""
+    return urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={
+            "Accept": accept,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "User-Agent": "certpath",
+        },
+        method="POST",
+    )
+
+
+def _transport_error(url: str, exc: Exception, timed_out: Exception) -> Exception:
+    """The error to raise for a failed connection or a broken answer (*timed_out* for a timeout)."""
+    if isinstance(exc, http.client.HTTPException):
+        return StoreUnavailable(f"{url}: the endpoint's answer is broken ({type(exc).__name__})")
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+    if isinstance(reason, TimeoutError):
+        return timed_out
+    if isinstance(exc, urllib.error.URLError):
+        text = getattr(reason, "strerror", None) or str(reason)
+        return StoreUnavailable(f"{url}: cannot reach the SPARQL endpoint: {text}")
+    text = getattr(exc, "strerror", None) or str(exc)
+    return StoreUnavailable(f"{url}: cannot read from the SPARQL endpoint: {text}")
+
+
+T = TypeVar("T")
+
+
+def _within(timeout: float, work: Callable[[dict[str, Any]], T], timed_out: Exception) -> T:
+    """Run ``work(box)`` in a worker thread and give up after *timeout* seconds.
+
+    *work* puts its HTTP response in ``box["response"]``; at the deadline that response's socket
+    is shut (not the response closed: the reading thread holds its lock), so a server that sends
+    its headers or its answer a byte at a time cannot hold the caller, and *timed_out* is raised.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work(box)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            # Without its frames: pyoxigraph objects in them must not die in another thread.
+            exc.__traceback__, exc.__context__ = None, None
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="certpath-sparql", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raw = getattr(getattr(box.get("response"), "fp", None), "raw", None)
+        with contextlib.suppress(Exception):
+            raw._sock.shutdown(socket.SHUT_RDWR)  # type: ignore[union-attr]
+        raise timed_out
+    if "error" in box:
+        raise box["error"]
+    result: T = box["result"]
+    return result
 
 
 def _check_url(url: str) -> None:

@@ -28,6 +28,7 @@ class CP:
     Requirement: Final = CP_NS + "Requirement"
     Outcome: Final = CP_NS + "Outcome"
     PrerequisiteGroup: Final = CP_NS + "PrerequisiteGroup"
+    ExperienceRequirement: Final = CP_NS + "ExperienceRequirement"
     Person: Final = CP_NS + "Person"
     DeliveryMode: Final = CP_NS + "DeliveryMode"
     # delivery modes
@@ -52,6 +53,9 @@ class CP:
     hasCompetency: Final = CP_NS + "hasCompetency"
     qualifiedHolding: Final = CP_NS + "qualifiedHolding"
     holds: Final = CP_NS + "holds"
+    role: Final = CP_NS + "role"
+    requiresExperience: Final = CP_NS + "requiresExperience"
+    hasExperience: Final = CP_NS + "hasExperience"
     # datatype properties
     level: Final = CP_NS + "level"
     minCount: Final = CP_NS + "minCount"
@@ -59,6 +63,8 @@ class CP:
     cost: Final = CP_NS + "cost"
     currency: Final = CP_NS + "currency"
     validityMonths: Final = CP_NS + "validityMonths"
+    months: Final = CP_NS + "months"
+    sourceKind: Final = CP_NS + "sourceKind"
     # annotations
     skillType: Final = CP_NS + "skillType"
     reuseLevel: Final = CP_NS + "reuseLevel"

@@ -165,6 +165,19 @@ class KnowledgeGraph:
         assert isinstance(result, ox.QuerySolutions)
         return iter(result)
 
+    def quads(
+        self,
+        subject: ox.NamedNode | ox.BlankNode | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The data's triples matching a pattern (None: any), as Oxigraph quads.
+
+        Every module reads triples through this method (or :meth:`select`), never through the
+        store directly, so that where the data lives (the default graph today) is decided here.
+        """
+        return iter(self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()))
+
     def objects(self, subject: str, predicate: str) -> list[Any]:
         """Return the objects of (*subject*, *predicate*, ?) in the default graph."""
         quads = self.store.quads_for_pattern(

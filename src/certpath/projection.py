@@ -424,8 +424,11 @@ def project_neighbourhood(
     *,
     have: Iterable[str] = (),
     holds: Iterable[str] = (),
+    include: Iterable[str] = (),
 ) -> nx.MultiDiGraph:
     """Project only what a question about *targets* can touch, for large or remote graphs.
+
+    *include* names offers a plan must contain (they and their prerequisites are read too).
 
     See :func:`certpath.neighbourhood.neighbourhood`: the neighbourhood's triples are copied into
     a small store and projected by :func:`project`, so both projections agree by construction.
@@ -439,5 +442,5 @@ def project_neighbourhood(
     """
     from certpath.neighbourhood import StoreSource, neighbourhood
 
-    small = neighbourhood(StoreSource(kg), targets, have=have, holds=holds)
+    small = neighbourhood(StoreSource(kg), targets, have=have, holds=holds, include=include)
     return project(small)

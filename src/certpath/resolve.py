@@ -40,6 +40,7 @@ KIND_CLASSES: dict[str, frozenset[str]] = {
     "provider": frozenset({CP.Provider}),
     "framework": frozenset({CP.Framework}),
     "group": frozenset({CP.PrerequisiteGroup}),
+    "experience": frozenset({CP.ExperienceRequirement}),
     "person": frozenset({CP.Person}),
 }
 

@@ -237,7 +237,8 @@ def test_cli_named_query_with_params(alice_file: Path) -> None:
         cli,
         [
             "--data", "bundled", "--data", str(alice_file), "query", "competencies-lacking",
-            "--param", "person=cpd:alice", "--param", "role=cpd:safe-product-owner", "--format", "csv",
+            "--param", "person=cpd:alice", "--param", "role=cpd:safe-product-owner",
+            "--format", "csv",
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output

@@ -124,3 +124,20 @@ def test_every_sourced_entity_says_when_it_was_checked(
     dates = {s: [t.value for t in bundled.objects(s, DCTERMS_MODIFIED)] for s in ours}
     wrong = sorted(f"{s}: {d}" for s, d in dates.items() if d != ["2026-12-01"])
     assert ours and not wrong, "\n".join(wrong)
+
+
+def test_data_readme_lists_every_offer_with_its_hours_and_cost(
+    bundled: KnowledgeGraph, offers: dict[str, str]
+) -> None:
+    rows = {}
+    for line in (DATA / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 11 and cells[0].startswith("`") and cells[3].replace(".", "").isdigit():
+            rows[CPD_NS + cells[0].strip("`")] = cells
+    assert set(rows) == set(offers)
+    for offer, cells in rows.items():
+        hours = float(bundled.objects(offer, CP.durationHours)[0].value)
+        cost = float(bundled.objects(offer, CP.cost)[0].value)
+        currency = bundled.objects(offer, CP.currency)[0].value
+        assert cells[3] == f"{hours:g}", offer
+        assert cells[4] == f"{cost:,.0f} {currency}", offer

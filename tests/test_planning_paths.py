@@ -165,12 +165,13 @@ def test_greedy_is_valid_and_never_better(g: Any, minimize: str) -> None:
 
 
 def test_small_plan_imports_neither_highspy_nor_numpy() -> None:
-    """A one-shot ``certpath path`` on the bundled data is enumerated: no HiGHS, no numpy."""
+    """A one-shot ``certpath path`` on a small bundled question (at most 10 offers to decide) is
+    enumerated: no HiGHS, no numpy. (Since the 2026-12 catalog the README's question leaves 12.)"""
     code = (
         "import sys\n"
         "from certpath.cli.main import cli\n"
-        "args = ['path', '--target', 'SAFe POPM', '--have', 'user story writing',\n"
-        "        '--have', 'backlog refinement', '--format', 'json']\n"
+        "args = ['path', '--target', 'SAFe Product Owner', '--holds', 'cspo',\n"
+        "        '--format', 'json']\n"
         "try:\n"
         "    cli(args)\n"
         "except SystemExit as exit:\n"

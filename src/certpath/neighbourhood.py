@@ -177,7 +177,8 @@ def neighbourhood(
     Examples
     --------
     >>> from certpath.graph import load
-    >>> small = neighbourhood(StoreSource(load()), ["https://w3id.org/certpath/data/safe-popm"])
+    >>> role = "https://w3id.org/certpath/data/safe-product-owner"
+    >>> small = neighbourhood(StoreSource(load()), [role])
     >>> 0 < len(small) < len(load())
     True
     """

@@ -436,7 +436,7 @@ def project_neighbourhood(
     Examples
     --------
     >>> from certpath.graph import load
-    >>> G = project_neighbourhood(load(), ["https://w3id.org/certpath/data/safe-popm"])
+    >>> G = project_neighbourhood(load(), ["https://w3id.org/certpath/data/safe-product-owner"])
     >>> "https://w3id.org/certpath/data/safe-popm-cert" in G
     True
     """

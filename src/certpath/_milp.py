@@ -1147,6 +1147,8 @@ def _highs(
     tie_break: bool = True,
 ) -> list[frozenset[str]]:
     """Up to ``count`` plans by HiGHS; raises :class:`_Stopped`."""
+    if any(not r for r in model.requirements):
+        return []  # a requirement nothing meets (HiGHS would see an empty row)
     solver = _Solver(model, ordered=ordered, deadline=deadline)
     for name, ub in sorted(budgets.items()):
         solver.limit(name, ub + _tolerance(ub))

@@ -450,6 +450,7 @@ class _Solver:
         self.nrow = 0
         self.measure_rows: dict[str, int] = {}
         self.measure_limits: dict[str, float] = {}
+        self._weights: dict[str | None, Any] = {}
         lb = np.zeros(self.ncol)
         for o in model.include:
             lb[self.x[o]] = 1.0
@@ -614,17 +615,26 @@ class _Solver:
 
     # ------------------------------------------------------------------ objective, bounds
 
+    def weights(self, name: str | None) -> Any:
+        """The measure's value per offer column, as an array (None: zeros); cached."""
+        found = self._weights.get(name)
+        if found is None:
+            offers = self.model.offers
+            found = self.np.array(
+                [0.0 if name is None else _weight(self.model, name, o) for o in offers],
+                dtype=self.np.float64,
+            )
+            self._weights[name] = found
+        return found
+
     def coeffs(self, name: str | None) -> dict[int, float]:
-        if name is None:
-            return {col: 0.0 for col in self.x.values()}
-        return {col: _weight(self.model, name, o) for o, col in self.x.items()}
+        return dict(enumerate(self.weights(name).tolist()))
 
     def objective(self, name: str | None) -> None:
         """Minimise measure ``name`` (None: feasibility only)."""
         np = self.np
-        cols = np.arange(len(self.x), dtype=np.int32)
-        costs = np.array([self.coeffs(name)[int(c)] for c in cols], dtype=np.float64)
-        self.h.changeColsCost(len(cols), cols, costs)
+        n = len(self.x)
+        self.h.changeColsCost(n, np.arange(n, dtype=np.int32), self.weights(name))
 
     def limit(self, name: str, ub: float) -> None:
         """Keep ``measure(name) <= ub`` (one row per measure, moved in place; inf: no limit)."""

@@ -14,7 +14,9 @@ seed=0)`` writes a graph the way users write RDF and returns the files (load the
   (2-of-3 for every fiftieth). Roles need 10-30 competencies of one or two domains (levels 1-4,
   capped at the best level taught), plus 0-3 ``cp:recommends``.
 * ``"chain-heavy"`` (issue 11): the same, except that an offer's prerequisite offers are 1-2 of
-  the 400 offers before it, across domains, so prerequisite chains run through the catalogue.
+  the 400 offers before it, across domains, so prerequisite chains run through the catalogue,
+  and its competency prerequisites (and group members) are core competencies that an earlier
+  offer of its domain teaches, so that every offer can be started.
 * ``"tiered"``: the earlier generator (:func:`generate`), kept for comparison.
 
 How it is written (``generate_files``): qualified requirements and outcomes are blank nodes;
@@ -326,6 +328,12 @@ def _catalogue(shape: str, roles: int, competencies: int, offers: int, seed: int
     offer = [iri(f"{CPD}o{i}") for i in range(offers)]
     best_level = [0] * competencies
     domain_offers: list[list[int]] = [[] for _ in range(n_domains)]
+    # Chain-heavy: competency prerequisites only on core competencies an earlier offer of the
+    # domain teaches, so every offer can be started (otherwise blocked offers propagate down
+    # the chains: 70 % of the offers could never start).
+    core_set = [set(domain_comps[d][:CORE]) for d in range(n_domains)]
+    taught_core: list[list[int]] = [[] for _ in range(n_domains)]
+    taught_core_set: list[set[int]] = [set() for _ in range(n_domains)]
     for i, o in enumerate(offer):
         d = rng.randrange(n_domains)
         t(o, a, cp("Certification" if i % 2 == 0 else "Course"))
@@ -362,14 +370,15 @@ def _catalogue(shape: str, roles: int, competencies: int, offers: int, seed: int
         prereqs = sorted(set(rng.sample(pool_offers, min(n_pre, len(pool_offers)))))
         for p in prereqs:
             t(o, cp("prerequisite"), offer[p])
-        if rng.random() < 0.5:
-            c_p = rng.choice(domain_comps[d][:CORE])
+        core = domain_comps[d][:CORE] if shape == "realistic" else taught_core[d]
+        if rng.random() < 0.5 and core:
+            c_p = rng.choice(core)
             if c_p not in chosen:
                 t(o, cp("prerequisite"), comp[c_p])
         if i % 10 == 0 and i:
             members = [offer[x] for x in rng.sample(earlier[-20:], min(2, len(earlier[-20:])))]
-            while len(members) < 3:
-                c_m = comp[rng.choice(domain_comps[d][:CORE])]
+            while len(members) < 3 and core:
+                c_m = comp[rng.choice(core)]
                 if c_m not in members:
                     members.append(c_m)
             group = iri(f"{CPD}g{i}")
@@ -380,6 +389,10 @@ def _catalogue(shape: str, roles: int, competencies: int, offers: int, seed: int
                 t(group, cp("member"), m)
             t(o, cp("prerequisite"), group)
         earlier.append(i)
+        for c_i in chosen:
+            if c_i in core_set[d] and c_i not in taught_core_set[d]:
+                taught_core_set[d].add(c_i)
+                taught_core[d].append(c_i)
 
     for c_i in range(competencies - 1, -1, -1):  # children have larger indexes than parents
         for up in parents.get(c_i, ()):

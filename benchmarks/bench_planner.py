@@ -94,6 +94,8 @@ def worker(files: list[str]) -> None:
             if q["op"] == "closest":
                 found = planner.closest_roles(G, top=10, **person)
                 out: dict[str, Any] = {"roles": [d.role for d in found]}
+            elif q["op"] == "verify":
+                out = verify(G, q)
             else:
                 fn = planner.greedy_learning_path if q["op"] == "greedy" else None
                 fn = fn or planner.shortest_learning_path
@@ -112,6 +114,26 @@ def worker(files: list[str]) -> None:
             out = {"status": "error", "message": str(exc)}
         out["s"] = time.perf_counter() - t0
         reply(out)
+
+
+def verify(G: Any, q: dict[str, Any]) -> dict[str, Any]:
+    """The question's 0/1 model solved by the eager formulation (``highs-ordered``), an exact
+    method independent of the lazy cuts: its hours and the candidate count (this checkout)."""
+    from certpath import _milp
+    from certpath.planning.index import snapshot
+    from certpath.planning.question import Question
+    from certpath.planning.reduction import reduce, structure_reasons
+    from certpath.planning.solving import model
+
+    s = snapshot(G)
+    r = reduce(s, Question(q["role"], have=q["have"], holds=q["holds"]))
+    if structure_reasons(s, r):
+        return {"status": "no_plan"}
+    m = model(s, r)
+    found = _milp.solve(m, ("hours", "cost", "steps"), {}, method="highs-ordered")
+    hours = _milp.measure(m, "hours", found.plans[0]) if found.plans else None
+    return {"status": "plan" if found.plans else "no_plan", "hours": hours,
+            "candidates": len(m.offers)}  # fmt: skip
 
 
 def reply(data: dict[str, Any]) -> None:
@@ -296,6 +318,8 @@ def run_shape(shape: str, args: argparse.Namespace, old_src: Path | None) -> dic
             new = row["new_path"]
             if new and new.get("status") == "plan":
                 row["invalid"] = check_plan(G, q, new["steps"])
+            if i < args.verify and not chain:
+                row["verify"] = workers["new"].ask({"op": "verify", **q}, 600)
             rows.append(row)
             print(f"  [{shape}] question {i + 1}/{len(qs)}: " + ", ".join(
                 f"{k} {v['s'] * 1000:.0f} ms" for k, v in row.items() if isinstance(v, dict)
@@ -351,6 +375,10 @@ def summarise(r: dict[str, Any]) -> dict[str, Any]:
     s["greedy_max_pct"] = max(dearer) if dearer else math.nan
     s["greedy_cheaper"] = sum(1 for d in dearer if d < -1e-6)
     s["invalid"] = [row["invalid"] for row in rows if row.get("invalid")]
+    s["invalid"] += [f"not optimal: {row['question']['role']}" for row in rows
+                     if (row.get("verify") or {}).get("status") == "plan"
+                     and abs(row["verify"]["hours"] - (row.get("new_path") or {}).get(
+                         "hours", math.inf)) > 1e-6]  # fmt: skip
     s["errors"] = sum(1 for row in rows if (row.get("new_path") or {}).get("status") == "error")
     agree = differ = 0
     for row in rows:
@@ -360,6 +388,17 @@ def summarise(r: dict[str, Any]) -> dict[str, Any]:
             agree += same
             differ += not same
     s["same_hours_as_old"] = (agree, differ)
+    checked = [row for row in rows if (row.get("verify") or {}).get("status") == "plan"]
+    s["verified"] = len(checked)
+    s["verify_differs"] = sum(
+        1
+        for row in checked
+        if abs(row["verify"]["hours"] - (row["new_path"] or {}).get("hours", math.inf)) > 1e-6
+    )
+    sizes = [row["verify"]["candidates"] for row in checked]
+    s["candidates"] = (
+        f"median {statistics.median(sizes):.0f} [{min(sizes)}-{max(sizes)}]" if sizes else "n/a"
+    )
     return s
 
 
@@ -442,7 +481,8 @@ def report(shapes: list[dict[str, Any]], cli: dict[str, Any] | None, old: str) -
         s = r["summary"]
         n, o = s["new"], s["old"]
         lines.append(
-            f"| {r['shape']} ({r['groups']} groups, {r['questions']} questions) | see below | "
+            f"| {r['shape']} ({r['groups']} groups, {r['questions']} questions) | "
+            f"{s['candidates']} | "
             f"**{ms(n['p50'])} / {ms(n['p90'])} / {ms(n['p99'])} ms** "
             f"(old: {ms(o['p50'])} / {ms(o['p90'])} / {ms(o['p99'])}) | "
             f"{s['ratio_median']:.1f}x faster over {s['paired']} | "
@@ -460,7 +500,8 @@ def report(shapes: list[dict[str, Any]], cli: dict[str, Any] | None, old: str) -
             f"old answered {s['old']['answered']}; same hours as old where both exact "
             f"{s['same_hours_as_old'][0]}, different {s['same_hours_as_old'][1]} "
             "(the old planner ignores blank-node groups); greedy cheaper than exact "
-            f"{s['greedy_cheaper']}x.",
+            f"{s['greedy_cheaper']}x; optimality re-checked by the eager formulation on "
+            f"{s['verified']} questions, different {s['verify_differs']}.",
         ]
     if cli:
         lines += ["", "| one-shot `certpath path` (median) | this checkout | `python -c pass` "
@@ -491,6 +532,7 @@ def main() -> None:
     parser.add_argument("--old", default="403bafe", help="commit to compare with ('none': skip)")
     parser.add_argument("--cli-runs", type=int, default=15)
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--verify", type=int, default=30, help="questions re-solved (30)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)

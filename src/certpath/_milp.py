@@ -1044,8 +1044,9 @@ def _feasible(
                     todo.append(s)
     keep = set(plan)
     for o in sorted(plan - set(seed) - set(model.include), key=price, reverse=True):
-        if valid(model, keep - {o}):
-            keep.discard(o)
+        trial = keep - {o}
+        if all(not trial.isdisjoint(r) for r in model.requirements) and not rules.place(trial)[1]:
+            keep = trial
     found = frozenset(keep)
     return found if valid(model, found, budgets) else None
 

@@ -11,8 +11,7 @@ user's files would give.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ import rdflib
 from hypothesis import strategies as st
 from rdflib.namespace import RDF, SKOS, XSD
 
-from certpath import _milp
 from certpath.graph import load
 from certpath.namespaces import CP_NS
 from certpath.projection import project, project_neighbourhood
@@ -32,20 +30,8 @@ EX = "http://example.org/t/"
 CP = rdflib.Namespace(CP_NS)
 FORMATS = {"turtle": ".ttl", "nt": ".nt", "json-ld": ".jsonld", "xml": ".rdf"}
 
-#: ``_milp.ENUMERATION_LIMIT`` per solver: every model enumerated, or every model sent to HiGHS.
-SOLVERS = {"enumeration": 1_000, "highs": -1}
-
-
-@contextmanager
-def solver(name: str) -> Iterator[None]:
-    """Send every model of the block to one solver (a context manager, not a fixture, so that
-    hypothesis runs each example under it)."""
-    saved = _milp.ENUMERATION_LIMIT
-    _milp.ENUMERATION_LIMIT = SOLVERS[name]
-    try:
-        yield
-    finally:
-        _milp.ENUMERATION_LIMIT = saved
+#: Every exact search method of the planner (``method=``): the property tests run each.
+SOLVERS = ("enumeration", "highs", "highs-ordered", "auto")
 
 
 # --------------------------------------------------------------------------- graph builders

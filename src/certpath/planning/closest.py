@@ -89,6 +89,26 @@ def closest_roles(
     :class:`~certpath.planning.results.RoleDistance`; *method* is that of
     :func:`~certpath.planning.paths.shortest_learning_path`.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    have : mapping of str to int, optional
+        Competency IRI to the level the person has.
+    holds : iterable of str
+        Offer IRIs the person holds.
+    top : int, optional
+        How many roles to return (None: all).
+    minimize : {"hours", "cost", "steps"}
+        The measure roles are ranked by.
+    method : str
+        The exact search method.
+
+    Returns
+    -------
+    ClosestRoles
+        The ranking (also iterable as a list of ``RoleDistance``).
+
     Raises
     ------
     InputError

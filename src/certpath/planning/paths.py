@@ -59,7 +59,23 @@ def plan_in(
 def plan(G: nx.MultiDiGraph, question: Question, *, exact: bool = True) -> LearningPlan:
     """Answer a :class:`~certpath.planning.question.Question` on planning graph *G*.
 
-    ``exact=False`` gives the greedy baseline instead of the shortest plan.
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    question : Question
+        The target and the options (:func:`shortest_learning_path` documents each).
+    exact : bool
+        False gives the greedy baseline instead of the shortest plan.
+
+    Returns
+    -------
+    LearningPlan
+
+    Raises
+    ------
+    EntityNotFound, NoPlan, MixedCurrencies, ValidationError, SolveTimeLimit
+        As :func:`shortest_learning_path`.
 
     Examples
     --------

@@ -68,3 +68,16 @@ class OutputError(CertpathError):
     """An output file that cannot or must not be written (exit 2)."""
 
     exit_code = 2
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived while certpath had handlers installed (not a CertpathError).
+
+    Like :class:`KeyboardInterrupt` it is a ``BaseException``, so ``except Exception`` does not
+    swallow it and every ``finally`` (temporary files, stores) runs on the way out; the CLI edge
+    then ends the process by the same signal.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

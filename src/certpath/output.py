@@ -54,12 +54,12 @@ _FILE_KINDS = (
 
 
 def is_stdout(path: str | os.PathLike[str]) -> bool:
-    """Whether *path* names standard output (``-``).
+    """Whether *path* names standard output: the string ``-`` (``./-`` or ``Path("-")`` is a file).
 
-    >>> is_stdout("-"), is_stdout("./-"), is_stdout("out.html")
-    (True, False, False)
+    >>> is_stdout("-"), is_stdout("./-"), is_stdout(Path("-")), is_stdout("out.html")
+    (True, False, False, False)
     """
-    return os.fspath(path) == STDOUT
+    return isinstance(path, str) and path == STDOUT
 
 
 def check_target(
@@ -154,19 +154,22 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
     ('done', ['out.txt'])
     """
     target = check_target(path, force=force)
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
     with signals_raise():
-        temp = _create_temp(target)
         try:
+            _create_temp(temp, target)
             yield temp
             _sync(temp)
             _commit(temp, target, force=force)
+        except FileExistsError:
+            raise OutputError(f"{target}: cannot create {temp.name}: it exists") from None
         except OSError as exc:
             temp.unlink(missing_ok=True)
             if exc.filename not in (None, str(temp), str(target)):
                 raise  # not ours: an input file the block was reading
             raise OutputError(_write_failure(target, exc)) from None
         except BaseException:
-            temp.unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)  # also when a signal came while it was being created
             raise
 
 
@@ -259,7 +262,7 @@ def write_bytes(
     certpath.errors.OutputError: ...a.html already exists; use --force to replace it
     """
     target = check_target(path, force=force, stdout=stdout)
-    with open_output(target, force=force, binary=True) as out:
+    with open_output(path, force=force, binary=True) as out:
         out.write(data)
     return target
 
@@ -274,25 +277,20 @@ def write_text(
 # --------------------------------------------------------------------------- internals
 
 
-def _create_temp(target: Path) -> Path:
-    """Create an empty temporary file beside *target* (mode from the umask, or *target*'s)."""
-    folder = target.parent
-    for _ in range(100):
-        temp = folder / f".{target.name}.{secrets.token_hex(4)}.part"
-        try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise OutputError(f"{target}: cannot create a file in {folder}: {reason}") from None
-        try:
-            if target.is_file():
-                os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
-        finally:
-            os.close(fd)
-        return temp
-    raise OutputError(f"{target}: cannot create a temporary file in {folder}")
+def _create_temp(temp: Path, target: Path) -> None:
+    """Create the empty file *temp* beside *target* (mode from the umask, or *target*'s)."""
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"{target}: cannot create a file in {target.parent}: {reason}") from None
+    try:
+        if target.is_file():
+            os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
+    finally:
+        os.close(fd)
 
 
 def _sync(temp: Path) -> None:

@@ -7,6 +7,10 @@ certpath accepts beyond the parsers' defaults, and what it refuses that they let
   rdflib and most editors do); UTF-16 text is named as such;
 - a JSON-LD node, property or type whose IRI is not valid (``"http://ex.org/a b"``) is an error
   like Turtle's, naming the file, line and node: the JSON-LD algorithms would drop it silently;
+- JSON-LD nested deeper than :data:`MAX_JSON_DEPTH` is refused before Oxigraph's parser sees
+  it (deeper nesting overflows its stack and kills the process);
+- RDF/XML whose internal entities would expand to more than :data:`MAX_ENTITY_EXPANSION` bytes
+  ("billion laughs") is refused before Oxigraph's parser expands them all in memory;
 - JSON-LD remote contexts are never fetched, and RDF/XML external entities never resolved
   (Oxigraph does neither): such files fail with the parser's message.
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -99,6 +104,8 @@ def parse_bytes(store: ox.Store, data: bytes, fmt: ox.RdfFormat, *, source: Path
         if fmt == ox.RdfFormat.JSON_LD:
             store.bulk_extend(_checked_json_ld(data, base_iri, source))
         else:
+            if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
+                _check_entities(data, source)
             store.bulk_load(input=data, format=fmt, base_iri=base_iri)
     except SyntaxError as exc:
         raise InputError(_syntax_message(source, exc)) from None
@@ -156,6 +163,52 @@ def _check_depth(data: bytes, source: Path) -> None:
             f"{source}: JSON nested more than {MAX_JSON_DEPTH} levels deep; certpath reads "
             "JSON-LD data only up to that depth"
         )
+
+
+#: The most bytes the internal entities of an RDF/XML file may expand to, in all.
+MAX_ENTITY_EXPANSION = 10_000_000
+_ENTITY = re.compile(rb"""<!ENTITY\s+(%\s*)?([^\s"'%;]+)\s+(?:"([^"]*)"|'([^']*)')\s*>""")
+_REFERENCE = re.compile(rb"[&%]([A-Za-z_:][-\w.:]*);")
+
+
+def _check_entities(data: bytes, source: Path) -> None:
+    """Refuse RDF/XML whose entities would expand past :data:`MAX_ENTITY_EXPANSION` bytes.
+
+    Namespace abbreviations (``<!ENTITY owl "http://www.w3.org/2002/07/owl#">``) are fine.
+
+    >>> laughs = b'<!DOCTYPE r [<!ENTITY a "lol">' + b"".join(
+    ...     b'<!ENTITY %c "%s">' % (98 + i, b"&%c;" % (97 + i) * 10) for i in range(8)
+    ... ) + b']><r>&i;</r>'
+    >>> _check_entities(laughs, Path("l.rdf"))
+    Traceback (most recent call last):
+    ...
+    certpath.errors.InputError: l.rdf: the XML entities expand to more than 10,000,000 bytes ...
+    """
+    values = {m.group(2): m.group(3) or m.group(4) or b"" for m in _ENTITY.finditer(data)}
+    sizes: dict[bytes, int] = {}
+
+    def size(name: bytes, depth: int = 0) -> int:
+        if name not in values or depth > 64:
+            return len(name) + 2  # a character or predefined entity, or left to the parser
+        if name not in sizes:
+            sizes[name] = MAX_ENTITY_EXPANSION + 1  # refers to itself: the parser refuses it
+            text = values[name]
+            total = len(_REFERENCE.sub(b"", text))
+            for ref in _REFERENCE.findall(text):
+                total += size(ref, depth + 1)
+                if total > MAX_ENTITY_EXPANSION:
+                    break
+            sizes[name] = total
+        return sizes[name]
+
+    total = 0
+    for ref in _REFERENCE.findall(data):  # the declarations' own references too: a bound
+        total += size(ref)
+        if total > MAX_ENTITY_EXPANSION:
+            raise InputError(
+                f"{source}: the XML entities expand to more than {MAX_ENTITY_EXPANSION:,} bytes "
+                "(an entity expansion bomb); certpath refuses them"
+            )
 
 
 def _first_invalid(quads: list[ox.Quad]) -> tuple[ox.Quad, str, str, str] | None:

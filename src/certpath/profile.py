@@ -204,6 +204,11 @@ def _load_json(path: Path, text: str) -> Any:
 def _load_yaml(path: Path, text: str) -> Any:
     import yaml
 
+    if text.count("[") + text.count("{") > MAX_YAML_NODES:  # each is a node: fail before parsing
+        raise InputError(
+            f"{path}: more than {MAX_YAML_NODES:,} YAML collections; a profile is a short list "
+            "of names"
+        )
     loader = _bounded_loader(path)(text)
     try:
         return loader.get_single_data()

@@ -433,9 +433,9 @@ def import_catalog(
     """
     from certpath.output import check_target, is_stdout, write_bytes
 
+    check_target(target, force=force, stdout=True)  # refuse before the work, not after
     if not is_stdout(target) and Path(target).suffix.lower() != ".ttl":
         raise OutputError(f"{target}: the catalog is written as Turtle; name it FILE.ttl")
-    check_target(target, force=force, stdout=True)  # refuse before the work, not after
     built = convert(kg, path, create_missing=create_missing)
     prefixes = {p: PREFIXES[p] for p in ("cp", "cpd", "skos", "dcterms", "xsd", "escoskill")}
     first_seen: dict[object, int] = {}

@@ -520,11 +520,10 @@ def write_file(
     if is_stdout(target):
         with open_output(target) as out:
             return convert(sources, out, release=release, progress=progress)
-    target = Path(target)
+    target = check_target(target, force=force)
     suffix = target.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
         raise OutputError(f"{target}: unknown output format '{target.suffix}'; use .nt or .ttl")
-    check_target(target, force=force)
     if suffix == ".nt":
         with open_output(target, force=force) as out:
             return convert(sources, out, release=release, progress=progress)

@@ -99,7 +99,9 @@ CASES = [
         FILES,
         after=escaped_on("stdout"),
     ),
-    Case("career", (*DATA, "closest", "--top", "50"), 0, "role", FILES, after=escaped_on("stdout")),
+    Case(
+        "closest", (*DATA, "closest", "--top", "50"), 0, "role", FILES, after=escaped_on("stdout")
+    ),
     Case(
         "query-table",
         (*DATA, "query", "SELECT ?l WHERE { cpd:evil skos:prefLabel ?l }", "--format", "table"),

@@ -137,6 +137,7 @@ def test_create_missing_makes_competencies(tmp_path: Path) -> None:
             "https://w3id.org/certpath/data/backlog-refinment",
         ],
         "triples": 17,
+        "warnings": [],
     }
 
 

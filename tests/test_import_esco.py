@@ -261,7 +261,7 @@ def test_bad_csv_names_file_and_line(tmp_path: Path, name: str, edit: object, me
     (folder / name).write_text(edit(text), encoding="utf-8")  # type: ignore[operator]
     out = tmp_path / "out.nt"
     out.write_text("previous\n")
-    code, _, stderr = run("import", "esco", str(folder), "-o", str(out))
+    code, _, stderr = run("import", "esco", str(folder), "-o", str(out), "--force")
     assert code == 2
     assert stderr.splitlines()[-1] == f"Error: {folder / message}"
     assert out.read_text() == "previous\n"  # untouched: atomic

@@ -17,7 +17,10 @@ def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
 
     if file is not None:
         if file == "-":
-            return sys.stdin.read(), None
+            try:
+                return sys.stdin.buffer.read().decode("utf-8-sig"), None
+            except UnicodeDecodeError as exc:
+                raise InputError(f"stdin: not UTF-8 text (byte {exc.start})") from None
         try:
             return Path(file).read_text(encoding="utf-8"), None
         except OSError as exc:
@@ -122,6 +125,10 @@ def query_cmd(
     else:
         result = run_query(state.kg, checked, bindings, limit=limit, timeout=timeout)
     data = result.serialize(chosen)
+    if chosen in ("table", "csv"):  # for people and spreadsheets (certpath.sanitize)
+        from certpath.sanitize import spreadsheet_csv, terminal_bytes
+
+        data = terminal_bytes(data) if chosen == "table" else spreadsheet_csv(data)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 

@@ -137,10 +137,9 @@ CASES = [
     # the other documented codes, as they already were at 403bafe
     Case(
         "no-plan-budget",
-        ("path", "--target", "safe-popm", "--budget-hours", "1"),
+        ("path", "--target", "safe-product-owner", "--budget-hours", "1"),
         3,
-        "no learning path to SAFe Product Owner / Product Manager: the hours budget 1 hours is "
-        "too small",
+        "no learning path to SAFe Product Owner: the hours budget 1 hours is too small",
     ),
     Case(
         "endpoint-unreachable",

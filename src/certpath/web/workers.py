@@ -11,10 +11,11 @@ or event loop, that holds the loaded graph and forks a fresh worker whenever the
 multi-threaded process, workers never inherit the server's listening socket, and each starts
 with the graph and its caches already in memory (shared copy-on-write).
 
-The pool keeps ``size`` workers ready and grows, up to ``max_size``, while every worker is busy,
-so a quick job is not stuck behind slow ones; extra workers retire once idle for
-``idle_seconds``. Workers run at a lower priority than the server, which therefore keeps
-accepting and answering while workers compute. A worker also stops itself (``SIGALRM``) a few
+The pool keeps ``size`` workers ready. When every worker is busy with a job that has run for
+``grow_after`` seconds, a new job gets a new worker, up to ``max_size``, so a quick job is not
+stuck behind slow ones; a job that runs past ``slow_after`` seconds has its worker's priority
+lowered (``nice``), so quick jobs run first, and that worker retires afterwards. Extra workers
+retire once idle for ``idle_seconds``. A worker also stops itself (``SIGALRM``) a few
 seconds past its job's deadline, should the server be gone.
 
 Jobs and answers cross the socket as pickles; only the server's own workers write to it.
@@ -30,6 +31,7 @@ import pickle
 import signal
 import socket
 import struct
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,8 +44,8 @@ __all__ = ["JobFailed", "JobTimeout", "WorkerPool"]
 _HEADER = struct.Struct("!Q")
 #: Seconds past a job's deadline after which a worker kills itself (the server normally does).
 _BACKSTOP = 5
-#: How much lower the workers' scheduling priority is than the server's (``nice``).
-_NICENESS = 5
+#: How much lower a worker's scheduling priority becomes once its job is slow (``nice``).
+_NICENESS = 10
 
 
 class JobTimeout(CertpathError):
@@ -88,8 +90,6 @@ def _worker_main(sock: socket.socket, job: Callable[[Any], Any]) -> None:  # pra
     """A worker: answer jobs one at a time until the server closes the socket."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops us
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    with contextlib.suppress(OSError):
-        os.nice(_NICENESS)
     while True:
         try:
             deadline, payload = _recv(sock)
@@ -141,6 +141,10 @@ class _Worker:
     pid: int
     sock: socket.socket
     idle_since: float = field(default_factory=time.monotonic)
+    #: When its job started (``loop.time()``), while it has one.
+    started: float | None = None
+    #: Its priority was lowered for a slow job: retire it after that job.
+    demoted: bool = False
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -162,6 +166,11 @@ class WorkerPool:
         At most this many workers at once; more jobs wait for one to be free.
     idle_seconds : float
         Workers above *size* retire after being idle this long.
+    grow_after : float
+        When every worker's job has run this long, a new job gets a new worker (below
+        *max_size*): short jobs are served by the workers there are, slow ones hold up no one.
+    slow_after : float
+        A job running this long is slow: its worker runs at a lower priority from then on.
 
     Examples
     --------
@@ -180,10 +189,15 @@ class WorkerPool:
         size: int = 2,
         max_size: int = 16,
         idle_seconds: float = 30.0,
+        grow_after: float = 0.02,
+        slow_after: float = 0.5,
     ) -> None:
         if not 1 <= size <= max_size:
             raise ValueError("need 1 <= size <= max_size")
         self.job, self.size, self.max_size, self.idle_seconds = job, size, max_size, idle_seconds
+        self.grow_after, self.slow_after = grow_after, slow_after
+        self._spawning = threading.Lock()
+        self._busy: dict[int, float] = {}
         self._control: socket.socket | None = None
         self._zygote = 0
         self._idle: list[_Worker] = []
@@ -210,6 +224,7 @@ class WorkerPool:
         self._control, self._zygote = ours, pid
         for _ in range(self.size):
             self._idle.append(self._spawn())
+            self._count += 1
 
     def close(self) -> None:
         """Stop every worker and the zygote."""
@@ -236,7 +251,6 @@ class WorkerPool:
             raise JobFailed(f"cannot start a worker process: {exc}") from None
         if len(data) != _HEADER.size or len(fds) != 1:
             raise JobFailed("cannot start a worker process: the zygote is gone")
-        self._count += 1
         sock = socket.socket(fileno=fds[0])
         sock.setblocking(False)
         return _Worker(_HEADER.unpack(data)[0], sock)
@@ -248,23 +262,54 @@ class WorkerPool:
 
     # ---------------------------------------------------------------- running jobs
 
+    def _all_busy_are_slow(self, now: float) -> bool:
+        """Whether every job running has run for *grow_after* seconds (or none runs)."""
+        return all(now - started >= self.grow_after for started in self._busy.values())
+
     async def _acquire(self) -> _Worker:
         if self._freed is None:
             self._freed = asyncio.Condition()
+        loop = asyncio.get_running_loop()
         async with self._freed:
             while True:
+                now = loop.time()
                 if self._idle:
-                    return self._idle.pop()
+                    worker = self._idle.pop()
+                    worker.started = now
+                    self._busy[worker.pid] = now
+                    return worker
+                if self._count < self.max_size and self._all_busy_are_slow(now):
+                    self._count += 1  # reserved: the new worker is this job's
+                    break
+                wait = None
                 if self._count < self.max_size:
-                    return self._spawn()
-                await self._freed.wait()
+                    wait = max(self._busy.values(), default=now) + self.grow_after - now
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._freed.wait(), wait)
+        try:
+            worker = await loop.run_in_executor(None, self._spawn_locked)
+        except BaseException:
+            self._count -= 1
+            raise
+        worker.started = loop.time()
+        self._busy[worker.pid] = worker.started
+        return worker
 
-    async def _release(self, worker: _Worker | None) -> None:
+    def _spawn_locked(self) -> _Worker:
+        with self._spawning:
+            return self._spawn()
+
+    async def _release(self, worker: _Worker, *, keep: bool) -> None:
         assert self._freed is not None
         async with self._freed:
-            if worker is not None:
+            self._busy.pop(worker.pid, None)
+            worker.started = None
+            if keep and not worker.demoted:
                 worker.idle_since = time.monotonic()
                 self._idle.append(worker)
+            else:
+                worker.kill()
+                self._count -= 1
             self._retire()
             self._freed.notify()
 
@@ -277,33 +322,46 @@ class WorkerPool:
     async def run(self, payload: Any, *, timeout: float) -> Any:
         """Run the job on *payload* in a worker; its answer, or an error at *timeout* seconds.
 
+        A job still running after *slow_after* seconds has its worker's priority lowered, so
+        quick jobs in other workers go first; that worker retires after the job.
+
         Raises
         ------
         JobTimeout
-            The job ran past *timeout*; its worker was killed and will be replaced.
+            The job ran past *timeout*; its worker was killed.
         JobFailed
             The job raised, or its worker ended without an answer.
         """
         worker = await self._acquire()
-        loop = asyncio.get_running_loop()
+        data = pickle.dumps((timeout, payload), protocol=pickle.HIGHEST_PROTOCOL)
+        exchange = asyncio.ensure_future(self._exchange(worker.sock, data))
         try:
-            data = pickle.dumps((timeout, payload), protocol=pickle.HIGHEST_PROTOCOL)
-            await loop.sock_sendall(worker.sock, _HEADER.pack(len(data)) + data)
-            answer = await asyncio.wait_for(self._read(worker.sock), timeout)
-        except (TimeoutError, asyncio.CancelledError, EOFError, OSError) as exc:
-            worker.kill()
-            self._count -= 1
-            await asyncio.shield(self._release(None))
-            if isinstance(exc, TimeoutError):
-                raise JobTimeout(f"timed out after {timeout:g} s") from None
-            if isinstance(exc, asyncio.CancelledError):
-                raise
-            raise JobFailed("the worker process ended without an answer") from None
-        await self._release(worker)
+            done, _ = await asyncio.wait({exchange}, timeout=min(timeout, self.slow_after))
+            if not done and timeout > self.slow_after:
+                worker.demoted = True
+                with contextlib.suppress(OSError):
+                    os.setpriority(os.PRIO_PROCESS, worker.pid, _NICENESS)
+                done, _ = await asyncio.wait({exchange}, timeout=timeout - self.slow_after)
+            if not done:
+                raise JobTimeout(f"timed out after {timeout:g} s")
+            answer = exchange.result()
+        except BaseException as exc:
+            exchange.cancel()
+            await asyncio.shield(self._release(worker, keep=False))
+            if isinstance(exc, EOFError | OSError):
+                raise JobFailed("the worker process ended without an answer") from None
+            raise
+        await self._release(worker, keep=True)
         status, value = answer
         if status == "error":
             raise JobFailed(str(value))
         return value
+
+    @classmethod
+    async def _exchange(cls, sock: socket.socket, data: bytes) -> Any:
+        loop = asyncio.get_running_loop()
+        await loop.sock_sendall(sock, _HEADER.pack(len(data)) + data)
+        return await cls._read(sock)
 
     @staticmethod
     async def _read(sock: socket.socket) -> Any:

@@ -16,7 +16,6 @@ from certpath.namespaces import curie
 def _plan(backend: Any, params: dict[str, Any]) -> Any:
     from certpath.cli.plan_cmds import DELIVERY_MODES
     from certpath.planner import shortest_learning_path
-    from certpath.projection import project_neighbourhood
     from certpath.resolve import resolve
 
     kg = backend.kg
@@ -25,7 +24,7 @@ def _plan(backend: Any, params: dict[str, Any]) -> Any:
     excluded = [resolve(kg, name, kinds=["offer", "provider"]) for name in params["exclude"]]
     included = [resolve(kg, name, kinds=["offer"]) for name in params["include"]]
     modes = sorted({DELIVERY_MODES[m.lower()] for m in params["delivery"]}) or None
-    graph = project_neighbourhood(kg, [role], have=person.have, holds=person.holds)
+    graph = backend.projection()  # the CLI's neighbourhood gives the same answers, slower
     return shortest_learning_path(
         graph,
         role,
@@ -44,13 +43,12 @@ def _plan(backend: Any, params: dict[str, Any]) -> Any:
 
 def _gaps(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     from certpath.planner import role_gaps
-    from certpath.projection import project_neighbourhood
     from certpath.resolve import resolve
 
     kg = backend.kg
     role = resolve(kg, params["target"], kinds=["role"])
     person = backend.person(params["have"], params["holds"])
-    graph = project_neighbourhood(kg, [role], have=person.have, holds=person.holds)
+    graph = backend.projection()
     gaps = role_gaps(graph, role, have=person.have, holds=person.holds)
     label = graph.nodes[role].get("label", curie(role)) if role in graph else curie(role)
     return {

@@ -169,7 +169,11 @@ ENDPOINTS: dict[str, Endpoint] = {
             "gaps",
             "Each requirement of a role: met, partly met or missing (certpath gaps --format json).",
             "gaps",
-            (Param("target", "text", "The role to compare against.", required=True), *_PERSON),
+            (
+                Param("target", "text", "The role to compare against.", required=True),
+                *_PERSON,
+                _LABELS,
+            ),
         ),
         Endpoint(
             "closest",

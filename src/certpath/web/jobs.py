@@ -97,7 +97,7 @@ class Backend:
         if roles:
             person = {"have": (), "holds": (), "experience": ()}
             self.api("gaps", {"target": roles[0]["iri"], **person})
-            plan = {"minimize": "hours", "budget_hours": None, "budget_cost": None}
+            plan: dict[str, Any] = {"minimize": "hours", "budget_hours": None, "budget_cost": None}
             plan |= {"exclude": (), "include": (), "delivery": (), "alternatives": 1}
             plan |= {"with_recommended": True}
             for role in roles[:3]:

@@ -35,16 +35,25 @@ SEARCH_KINDS = ("role", "competency", "offer", "provider", "framework", "group")
 
 def measures() -> tuple[str, ...]:
     """What a plan can minimise (``--minimize``), as the planner knows them."""
-    from certpath.planner import MEASURES
+    from certpath.planning import MEASURES
 
     return tuple(MEASURES)
 
 
 def delivery_modes() -> tuple[str, ...]:
     """The choices of ``--delivery``."""
-    from certpath.cli.plan_cmds import DELIVERY_MODES
+    from certpath.service import DELIVERY_MODES
 
-    return tuple(sorted(DELIVERY_MODES))
+    return tuple(DELIVERY_MODES)
+
+
+def takes_experience() -> bool:
+    """Whether the service layer plans with experience (``--experience ROLE@MONTHS``)."""
+    import inspect
+
+    from certpath import service
+
+    return "experience" in inspect.signature(service.path_question).parameters
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import functools
 import json
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,22 @@ def _field_of(message: str, params: dict[str, Any]) -> str | None:
                 if text and f"'{text.strip()}'" in message:
                     return name
     return None
+
+
+def _dump_profile(person: Any) -> str:
+    """The YAML profile ``--profile`` reads: competencies with levels, offers held.
+
+    A stand-in for ``profile.dump_profile``, which another change adds; CURIEs name everything
+    (a label may be ambiguous in a large graph).
+    """
+    import yaml
+
+    data = {
+        "have": [f"{curie(iri)}@{level}" for iri, level in sorted(person.have.items())],
+        "holds": [curie(iri) for iri in sorted(person.holds)],
+    }
+    header = "# certpath profile: certpath path --profile FILE reads it\n"
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 class Backend:
@@ -200,7 +216,7 @@ class Backend:
         try:
             data = self.ask(name, params)
         except NoPlan as exc:
-            from certpath.planner import no_plan_to_dict
+            from certpath.planning import no_plan_to_dict
 
             return _json(200, no_plan_to_dict(exc))
         except (EntityNotFound, AmbiguousName) as exc:
@@ -223,16 +239,62 @@ class Backend:
         return _json(200, data)
 
     def ask(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
-        """Call the service layer for question *name*; the result's ``to_dict()``."""
-        call = self._service(name)
-        result = call(params)
-        data: dict[str, Any] = result if isinstance(result, dict) else result.to_dict()
-        return data
+        """Answer question *name* through :mod:`certpath.service`: the result's ``to_dict()``."""
+        from certpath import service
 
-    def _service(self, name: str) -> Callable[[dict[str, Any]], Any]:
-        from certpath.web import _interim
+        who = self._person_options(params)
+        whole = self.projection()
+        if name == "plan":
+            data: dict[str, Any] = self.plan(params)[0].to_dict()
+            return data
+        if name == "gaps":
+            return service.gaps(self.kg, target=params["target"], projection=whole, **who).to_dict()
+        if name == "closest":
+            ranked = service.closest(
+                self.kg, top=params["top"], minimize=params["minimize"], projection=whole, **who
+            )
+            return ranked.to_dict()
+        if name == "career":
+            chain = service.career(
+                self.kg,
+                source=params["from"],
+                target=params["to"],
+                minimize=params["minimize"],
+                projection=whole,
+                **who,
+            )
+            return chain.to_dict()
+        raise InputError(f"unknown question {name}")
 
-        return functools.partial(_interim.answer, self, name)
+    @staticmethod
+    def _person_options(params: dict[str, Any]) -> dict[str, Any]:
+        """``have``, ``holds`` (and ``experience``, once the planner takes it) for the service."""
+        from certpath.web.api import takes_experience
+
+        who: dict[str, Any] = {"have": tuple(params["have"]), "holds": tuple(params["holds"])}
+        if params.get("experience"):
+            if not takes_experience():
+                raise InputError("experience: this planner does not plan with experience yet")
+            who["experience"] = tuple(params["experience"])
+        return who
+
+    def plan(self, params: dict[str, Any], *, whole: bool = True) -> tuple[Any, Any, Any]:
+        """``(plan, question, graph)`` for ``/api/plan``: what ``certpath path`` computes.
+
+        With *whole*, on the kept projection (the same answers, without projecting the
+        question's neighbourhood again); without, on that neighbourhood, as ``path --html``.
+        """
+        from certpath import service
+        from certpath.planning import plan
+
+        options = {k: v for k, v in params.items() if k not in ("have", "holds", "experience")}
+        question, graph = service.path_question(
+            self.kg,
+            projection=self.projection() if whole else None,
+            **options,
+            **self._person_options(params),
+        )
+        return plan(graph, question), question, graph
 
     # ---------------------------------------------------------------- pages and files
 
@@ -244,21 +306,20 @@ class Backend:
         params = dict(params)
         params.pop("labels", None)
         try:
-            plan = self._service("plan-object")(params)
-            person = self.person(params["have"], params["holds"])
+            found, question, graph = self.plan(params, whole=False)
         except CertpathError as exc:
             return 422, "text/plain; charset=utf-8", f"{exc}\n".encode(), {}
         picture = render_plan(
-            self.projection(), plan, have=person.have, holds=person.holds, sources=self.sources()
+            graph, found, have=question.have, holds=question.holds, sources=self.sources()
         )
         headers = {"Content-Security-Policy": picture_csp() + "; frame-ancestors 'self'"}
         return 200, _HTML, picture.html.encode("utf-8"), headers
 
     def person(self, have: Iterable[str], holds: Iterable[str]) -> Any:
         """The profile of ``have`` and ``holds`` names."""
-        from certpath.profile import build_profile
+        from certpath.service import person
 
-        return build_profile(self.kg, have=tuple(have), holds=tuple(holds))
+        return person(self.kg, have=tuple(have), holds=tuple(holds))
 
     def read_profile(self, filename: str, data: bytes) -> Answer:
         """Read an uploaded profile file (as ``--profile`` reads it): what it has and holds."""
@@ -302,8 +363,6 @@ class Backend:
             )
         except CertpathError as exc:
             return _json(400, {"error": str(exc)})
-        from certpath.web import _interim
-
-        text = _interim.dump_profile(person, self)
+        text = _dump_profile(person)
         disposition = 'attachment; filename="certpath-profile.yaml"'
         return 200, _YAML, text.encode("utf-8"), {"Content-Disposition": disposition}

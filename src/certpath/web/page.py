@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from certpath import __version__
-from certpath.web.api import LEVEL_NAMES, SEARCH_KINDS, delivery_modes, measures
+from certpath.web.api import (
+    LEVEL_NAMES,
+    SEARCH_KINDS,
+    delivery_modes,
+    measures,
+    takes_experience,
+)
 
 __all__ = ["asset", "index_html", "options"]
 
@@ -70,7 +76,7 @@ def options() -> dict[str, Any]:
     return {
         "version": __version__,
         "measures": list(found),
-        "experience": "months" in found,
+        "experience": takes_experience(),
         "levels": {str(level): name for level, name in LEVEL_NAMES.items()},
         "delivery": [
             {"value": value, "label": label}

@@ -49,13 +49,15 @@
   function number(value) {
     return Number(value).toLocaleString("en-US", { maximumFractionDigits: 2 });
   }
-  // As the CLI prints them: "30.5 h", "USD 1,195", "mixed currencies".
+  // As the CLI prints them (planning/report.py): "30.5 h", "USD 1,195", "12.50", "1 step".
   function hours(value) { return String(Number(value)) + " h"; }
   function money(amount, currency) {
     if (amount === null || amount === undefined) { return "mixed currencies"; }
-    var text = number(amount);
+    var text = Number(amount).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    if (text.slice(-3) === ".00") { text = text.slice(0, -3); }
     return currency ? currency + " " + text : text;
   }
+  function count(n, word) { return n === 1 ? "1 " + word : n + " " + word + "s"; }
 
   function labelOf(name, answer) {
     if (answer && answer.labels && answer.labels[name]) { return answer.labels[name]; }
@@ -369,7 +371,7 @@
       var reasons = clear($("no-plan-reasons"));
       data.reasons.forEach(function (reason) { reasons.append(el("li", { text: reasonText(reason, data) })); });
       noPlan.hidden = false;
-      $("picture").removeAttribute("src");
+      showPicture(null);
       return;
     }
     noPlan.hidden = true;
@@ -377,7 +379,7 @@
     var total = data.total;
     var proof = data.optimal ? "optimal" : "not proved optimal";
     $("status").textContent = "Path to " + data.target.label + ", minimising " + data.minimize + " (" + proof + ").";
-    $("totals").textContent = "Total: " + total.steps + " steps, " + hours(total.hours) + ", " +
+    $("totals").textContent = "Total: " + count(total.steps, "step") + ", " + hours(total.hours) + ", " +
       money(total.cost, total.currency) + (total.months ? ", " + total.months + " months" : "");
     var positions = {};
     data.steps.forEach(function (step, i) { positions[step.iri] = i + 1; });
@@ -424,12 +426,21 @@
     listSection("alternatives-list", data.alternatives.map(function (alt) {
       var names = alt.steps.map(function (iri) { return labelOf(iri, data); }).join(", ");
       var t = alt.total;
-      return "+" + number(alt.difference) + " " + data.minimize + ": " + names + " — " + t.steps + " steps, " +
+      return "+" + number(alt.difference) + " " + data.minimize + ": " + names + " — " + count(t.steps, "step") + ", " +
         hours(t.hours) + ", " + money(t.cost, t.currency);
     }));
     var picture = new URLSearchParams(params);
     picture.delete("labels");
-    $("picture").src = "/picture/plan?" + picture.toString();
+    showPicture("/picture/plan?" + picture.toString());
+  }
+
+  // A new frame for each picture: navigating the old one would add to the tab's history, and
+  // the back button would then page through pictures instead of questions.
+  function showPicture(src) {
+    var old = $("picture");
+    var frame = el("iframe", { id: "picture", title: old.title, sandbox: "allow-scripts" });
+    if (src) { frame.src = src; }
+    old.replaceWith(frame);
   }
 
   function groupMilestones(data) {

@@ -398,3 +398,42 @@ def test_serve_refuses_an_address_in_use(endpoint: str) -> None:
     assert result.stderr.splitlines()[-1] == (
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use"
     )
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [("application/sparql-results+json", "json"), ("application/sparql-results+xml", "xml"),
+     ("text/csv", "csv"), ("text/tab-separated-values", "tsv")],
+)  # fmt: skip
+def test_the_endpoint_answers_what_certpath_query_prints(
+    endpoint: str, accept: str, fmt: str
+) -> None:
+    from click.testing import CliRunner
+
+    from certpath.cli.main import cli
+
+    for query in (QUERY, "ASK { ?s a <https://w3id.org/certpath/ontology#Role> }"):
+        request = urllib.request.Request(
+            endpoint + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept}
+        )
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            body = answer.read()
+        printed = CliRunner().invoke(cli, ["query", query, "--format", fmt]).stdout_bytes
+        assert body == printed
+
+
+def test_the_row_cap_is_exact(endpoint: str) -> None:
+    def status(limit: int) -> int:
+        query = f"SELECT * WHERE {{ ?s ?p ?o }} LIMIT {limit}"
+        try:
+            with urllib.request.urlopen(
+                endpoint + "?" + urllib.parse.urlencode({"query": query}), timeout=20
+            ) as answer:
+                rows = json.load(answer)["results"]["bindings"]
+                assert len(rows) == limit
+                return int(answer.status)
+        except urllib.error.HTTPError as exc:
+            assert b"truncated at 1000 rows" in exc.read()
+            return exc.code
+
+    assert (status(999), status(1000), status(1001)) == (200, 200, 503)

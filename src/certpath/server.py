@@ -55,6 +55,7 @@ class ServeOptions:
     body_timeout: float = 10.0
     header_timeout: float = HEADER_TIMEOUT
     access_log: bool = False
+    cache_mb: int = 64
 
 
 def _protocol_class(header_timeout: float) -> type[asyncio.Protocol]:
@@ -178,6 +179,7 @@ def _prepare(kg: KnowledgeGraph, options: ServeOptions) -> tuple[Any, Any, socke
         max_body=options.max_body,
         body_timeout=options.body_timeout,
         hosts=_hosts(options),
+        cache_bytes=options.cache_mb << 20,
     )
     config = uvicorn.Config(
         create_app(pool, settings),

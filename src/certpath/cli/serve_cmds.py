@@ -48,6 +48,16 @@ from certpath.cli.common import State, pass_state
     show_default=True,
     help="At most this many queries and questions run at once; others wait.",
 )
+@click.option(
+    "--cache",
+    "cache_mb",
+    type=click.IntRange(min=0),
+    default=64,
+    show_default=True,
+    metavar="MB",
+    help="Keep answers to repeated queries and questions, up to MB megabytes (0: keep none); "
+    "the graph does not change while the server runs.",
+)
 @click.option("--access-log", is_flag=True, help="Log every request on stderr.")
 @pass_state
 def serve_cmd(
@@ -59,6 +69,7 @@ def serve_cmd(
     cors: str | None,
     workers: int,
     max_workers: int,
+    cache_mb: int,
     access_log: bool,
 ) -> None:
     """Serve the planner page at /, its JSON API at /api and a SPARQL endpoint at /sparql.
@@ -86,6 +97,7 @@ def serve_cmd(
         cors=cors,
         workers=workers,
         max_workers=max_workers,
+        cache_mb=cache_mb,
         access_log=access_log,
     )
     serve(state.kg, options)

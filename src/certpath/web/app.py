@@ -16,7 +16,8 @@ Routes
     The page's script and style, from the package.
 
 The server never computes: every query and question runs in a worker process
-(:mod:`certpath.web.workers`) with the ``--timeout`` deadline. Request bodies are capped
+(:mod:`certpath.web.workers`) with the ``--timeout`` deadline, and the answer is kept for the
+next time the same is asked (:mod:`certpath.web.cache`). Request bodies are capped
 (413) and must arrive within the body timeout (408, or 400 when shorter than their
 Content-Length). Responses never depend on anything outside the package: the page loads no CDN
 and its Content-Security-Policy allows only its own script and style files.
@@ -38,6 +39,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from certpath.web.api import ENDPOINTS, NAMES, PROFILE, Endpoint, parse_params
+from certpath.web.cache import AnswerCache, job_key
 from certpath.web.endpoint import HttpProblem, parse_form, sparql_request
 from certpath.web.workers import JobFailed, JobTimeout, WorkerPool
 
@@ -72,6 +74,8 @@ class Settings:
         Seconds a request body may take to arrive (then 408, or 400 if it stopped short).
     hosts : tuple of str
         Host header values accepted (``*``: any); others get 400, which stops DNS rebinding.
+    cache_bytes : int
+        Answers kept for repeated questions (:mod:`certpath.web.cache`), in bytes; 0: none.
     """
 
     timeout: float = 30.0
@@ -80,6 +84,7 @@ class Settings:
     max_body: int = 1 << 20
     body_timeout: float = 10.0
     hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1", "[::1]")
+    cache_bytes: int = 64 << 20
 
 
 def _problem_response(request: Request, problem: HttpProblem) -> Response:
@@ -199,7 +204,14 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     from certpath.web import page
 
+    cache = AnswerCache(settings.cache_bytes) if settings.cache_bytes else None
+
     async def run(job: tuple[Any, ...]) -> tuple[int, str, bytes, dict[str, str]]:
+        key = job_key(job) if cache is not None else None
+        if key is not None and cache is not None:
+            kept = cache.get(key)
+            if kept is not None:
+                return kept
         try:
             answer: tuple[int, str, bytes, dict[str, str]] = await pool.run(
                 job, timeout=settings.timeout
@@ -208,6 +220,8 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
             raise HttpProblem(503, str(exc)) from None
         except JobFailed as exc:
             raise HttpProblem(500, f"internal error: {exc}") from None
+        if key is not None and cache is not None:
+            cache.put(key, answer)
         return answer
 
     def respond(answer: tuple[int, str, bytes, dict[str, str]]) -> Response:

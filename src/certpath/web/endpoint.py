@@ -174,8 +174,68 @@ def sparql_request(method: str, query_string: bytes, media: str, body: bytes) ->
     raise HttpProblem(415, f"unsupported content type '{media}'; use application/sparql-query")
 
 
+class _Capped:
+    """A sink for TSV results that refuses the row after *limit* (one row is one line)."""
+
+    def __init__(self, limit: int) -> None:
+        self.data = bytearray()
+        self.lines = 0
+        self.limit = limit
+
+    def write(self, chunk: bytes) -> int:
+        self.data += chunk
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit + 1:  # the header, then the rows
+            raise OverflowError(self.limit)
+        return len(chunk)
+
+    def flush(self) -> None:
+        """Nothing to flush: the rows are kept in memory."""
+
+
+def _solutions(store: Any, text: str, fmt: str, limit: int) -> bytes:
+    """A SELECT or ASK result in *fmt*, all in the engine: TSV with a row cap, then *fmt*.
+
+    TSV writes each solution on one line (newlines in literals are escaped), so counting lines
+    counts rows without reading each one in Python; the complete TSV is then re-read and written
+    in the format asked. :class:`certpath.sparql.QueryTruncated` past *limit* rows.
+    """
+    import pyoxigraph as ox
+
+    from certpath.namespaces import PREFIXES
+    from certpath.sparql import QueryFailed, QueryTruncated
+
+    formats = {
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+        "csv": ox.QueryResultsFormat.CSV,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }
+    try:
+        answer = store.query(text, prefixes=dict(PREFIXES))
+        if isinstance(answer, ox.QueryBoolean):
+            data = answer.serialize(format=formats[fmt])
+            assert data is not None
+            return data
+        sink = _Capped(limit)
+        answer.serialize(sink, format=ox.QueryResultsFormat.TSV)
+    except OverflowError:
+        raise QueryTruncated(f"truncated at {limit} rows") from None
+    except OSError as exc:
+        raise QueryFailed(f"query failed: {exc}") from None
+    if fmt == "tsv":
+        return bytes(sink.data)
+    parsed = ox.parse_query_results(bytes(sink.data), format=ox.QueryResultsFormat.TSV)
+    result = parsed.serialize(format=formats[fmt])
+    assert result is not None
+    return result
+
+
 def answer_query(store: Any, text: str, accept: str | None, limit: int) -> tuple[int, str, bytes]:
     """Check, run and serialise one query (in a worker): ``(status, media type, body)``.
+
+    SELECT and ASK are evaluated and written by the engine (:func:`_solutions`); CONSTRUCT and
+    DESCRIBE go through :func:`certpath.sparql.run_query`, which sorts the triples.
 
     Examples
     --------
@@ -185,6 +245,8 @@ def answer_query(store: Any, text: str, accept: str | None, limit: int) -> tuple
     (200, 'application/sparql-results+json', b'{"head":{},"boolean":true}')
     >>> answer_query(load().store, "DROP ALL", None, 10)[0]
     403
+    >>> answer_query(load().store, "SELECT ?r { ?r a cp:Role }", "text/csv", 2)[2]
+    b'truncated at 2 rows\\n'
     """
     from certpath.sparql import (
         MEDIA_TYPES,
@@ -207,7 +269,10 @@ def answer_query(store: Any, text: str, accept: str | None, limit: int) -> tuple
         message = f"no acceptable format for a {checked.form.upper()} query; offer {offered}\n"
         return 406, _TEXT, message.encode()
     try:
-        data = run_query(store, checked, limit=limit, timeout=None).serialize(fmt)
+        if checked.form in ("select", "ask"):
+            data = _solutions(store, checked.text, fmt, limit)
+        else:
+            data = run_query(store, checked, limit=limit, timeout=None).serialize(fmt)
     except QueryLimitError as exc:
         return 503, _TEXT, f"{exc}\n".encode()
     except QuerySyntaxError as exc:

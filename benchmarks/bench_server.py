@@ -235,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--queries", type=int, default=50, help="requests per client")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--serve", default="", metavar="OPTIONS",
+                        help="more options for certpath serve, e.g. '--workers 4'")  # fmt: skip
     args = parser.parse_args(argv)
     if not (BIN / "oxigraph").exists() and not shutil.which("oxigraph"):
         print("Error: the oxigraph server is missing (pip install oxigraph)", file=sys.stderr)
@@ -250,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         location = oxigraph_store(Path(tmp))
         cp_port, ox_port = free_port(), free_port()
-        certpath = [str(BIN / "certpath"), "serve", "--port", str(cp_port), "--timeout", "5"]
+        certpath = [str(BIN / "certpath"), "serve", "--port", str(cp_port), "--timeout", "5",
+                    *args.serve.split()]  # fmt: skip
         oxigraph = [str(BIN / "oxigraph"), "serve-read-only", "--location", str(location),
                     "--bind", f"127.0.0.1:{ox_port}"]  # fmt: skip
         ctx = multiprocessing.get_context("fork")

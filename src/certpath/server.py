@@ -49,7 +49,7 @@ class ServeOptions:
     timeout: float = 30.0
     limit: int = 100_000
     cors: str | None = None
-    workers: int = 2
+    workers: int = 4
     max_workers: int = 16
     max_body: int = 1 << 20
     body_timeout: float = 10.0

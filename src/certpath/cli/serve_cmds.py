@@ -37,7 +37,7 @@ from certpath.cli.common import State, pass_state
 @click.option(
     "--workers",
     type=click.IntRange(min=1, max=64),
-    default=2,
+    default=4,
     show_default=True,
     help="Worker processes kept ready; more start while all are busy, up to --max-workers.",
 )

@@ -202,8 +202,8 @@ class WorkerPool:
         self._zygote = 0
         self._idle: list[_Worker] = []
         self._count = 0
-        self._waiters: asyncio.Queue[None] | None = None
         self._freed: asyncio.Condition | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -267,9 +267,9 @@ class WorkerPool:
         return all(now - started >= self.grow_after for started in self._busy.values())
 
     async def _acquire(self) -> _Worker:
-        if self._freed is None:
-            self._freed = asyncio.Condition()
         loop = asyncio.get_running_loop()
+        if self._freed is None or self._loop is not loop:  # one condition per event loop
+            self._freed, self._loop = asyncio.Condition(), loop
         async with self._freed:
             while True:
                 now = loop.time()
@@ -311,6 +311,21 @@ class WorkerPool:
                 worker.kill()
                 self._count -= 1
             self._retire()
+            self._freed.notify()
+        if self._count < self.size:  # keep *size* ready: replace a killed worker now
+            self._count += 1
+            asyncio.ensure_future(self._replace())
+
+    async def _replace(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            worker = await loop.run_in_executor(None, self._spawn_locked)
+        except BaseException:
+            self._count -= 1
+            return
+        assert self._freed is not None
+        async with self._freed:
+            self._idle.append(worker)
             self._freed.notify()
 
     def _retire(self) -> None:

@@ -202,8 +202,8 @@
 
   // ------------------------------------------------------------------ the form
 
-  function chip(list, name, text, remove) {
-    var button = el("button", { type: "button", class: "remove", "aria-label": "Remove " + text, text: "×" });
+  function chip(list, name, text, remove, what) {
+    var button = el("button", { type: "button", class: "remove", "aria-label": "Remove " + (what || text), text: "×" });
     button.addEventListener("click", remove);
     list.append(el("li", { "data-name": name }, el("span", { text: text }), button));
   }
@@ -214,7 +214,7 @@
       var parts = splitAt(item);
       var level = parts[1] === null ? 5 : parts[1];
       var text = labelOf(parts[0]) + " — level " + levelName(level);
-      chip(have, item, text, function () { removeAt("have", i, "competency-input"); });
+      chip(have, item, text, function () { removeAt("have", i, "competency-input"); }, labelOf(parts[0]));
     });
     var holds = clear($("holds-list"));
     state.holds.forEach(function (item, i) {

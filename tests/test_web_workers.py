@@ -69,7 +69,16 @@ def test_a_job_past_its_deadline_is_killed(pool: WorkerPool) -> None:
     assert pool.workers == 2  # killed and replaced
 
 
-def test_quick_jobs_do_not_grow_the_pool_but_slow_ones_do(pool: WorkerPool) -> None:
+def test_quick_jobs_do_not_grow_the_pool_but_slow_ones_do() -> None:
+    pool = WorkerPool(job, size=2, max_size=4, grow_after=0.4, slow_after=0.3)
+    pool.start()
+    try:
+        _grow_only_for_slow_jobs(pool)
+    finally:
+        pool.close()
+
+
+def _grow_only_for_slow_jobs(pool: WorkerPool) -> None:
     async def many_quick() -> list[Any]:
         return await asyncio.gather(*(pool.run(("echo", i), timeout=5) for i in range(200)))
 

@@ -192,7 +192,7 @@ class _Headers:
         await self.app(scope, receive, with_headers)
 
 
-def create_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
+def create_app(pool: WorkerPool, settings: Settings | None = None) -> ASGIApp:
     """The application, answering through *pool*'s workers (see the module docstring).
 
     Parameters
@@ -328,7 +328,7 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
         Route("/static/{name}", static, methods=["GET"]),
     ]
     hosts = list(settings.hosts)
-    return Starlette(
+    app = Starlette(
         routes=routes,
         middleware=[
             Middleware(_Headers, settings=settings),
@@ -336,3 +336,76 @@ def create_app(pool: WorkerPool, settings: Settings | None = None) -> Starlette:
         ],
         exception_handlers={404: not_found, 405: not_allowed, HttpProblem: problem},
     )
+    return _FastGet(app, settings, run)
+
+
+#: Paths whose GET :class:`_FastGet` answers itself.
+_FAST = {"/sparql": "sparql", "/query": "sparql"} | {f"/api/{name}": name for name in ENDPOINTS}
+
+
+class _FastGet:
+    """GET (and HEAD) of ``/sparql`` and ``/api/<question>``, answered without Starlette.
+
+    These are what clients send most; building Starlette's request, route and response objects
+    for them took a third of the server's time per query. Same checks (Host header, strict UTF-8,
+    the parameters), same headers, same answers; everything else goes to the Starlette app.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings, run: Any) -> None:
+        self.app, self.settings, self.run = app, settings, run
+        self.any_host = "*" in settings.hosts
+        self.hosts = {h.lower() for h in settings.hosts}
+        headers = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer")]
+        headers.append((b"content-security-policy", _DATA_CSP.encode("ascii")))
+        if settings.cors:
+            origin = settings.cors.encode("latin-1")
+            headers += [(b"access-control-allow-origin", origin), (b"vary", b"Origin")]
+        self.headers = headers
+
+    def _host_ok(self, scope: Scope) -> bool:
+        if self.any_host:
+            return True
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1").lower()
+                host = host[: host.find("]") + 1] if host.startswith("[") else host.split(":")[0]
+                return host in self.hosts
+        return False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        question = _FAST.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if question is None or scope["method"] not in ("GET", "HEAD") or not self._host_ok(scope):
+            await self.app(scope, receive, send)
+            return
+        query_string: bytes = scope["query_string"]
+        media = _TEXT if question == "sparql" else "application/json"
+        try:
+            if question == "sparql":
+                accept = next((v.decode("latin-1") for n, v in scope["headers"] if n == b"accept"),
+                              None)  # fmt: skip
+                text = sparql_request("GET", query_string, "", b"")
+                job: tuple[Any, ...] = ("sparql", text, accept, self.settings.limit)
+            else:
+                endpoint = ENDPOINTS[question]
+                form = parse_form(query_string, "query string")
+                job = ("api", question, parse_params(endpoint, form, from_json=False))
+            status, media, body, extra = await self.run(job)
+        except HttpProblem as problem:
+            status, extra = problem.status, {}
+            if question == "sparql":
+                body = f"{problem.message}\n".encode()
+            else:
+                error = {"error": problem.message}
+                if problem.field:
+                    error["field"] = problem.field
+                body = json.dumps(error, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = [
+            (b"content-type", media.encode("latin-1")),
+            (b"content-length", str(len(body)).encode("ascii")),
+            *self.headers,
+            *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()),
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )

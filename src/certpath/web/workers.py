@@ -14,7 +14,8 @@ with the graph and its caches already in memory (shared copy-on-write).
 The pool keeps ``size`` workers ready. When every worker is busy with a job that has run for
 ``grow_after`` seconds, a new job gets a new worker, up to ``max_size``, so a quick job is not
 stuck behind slow ones; a job that runs past ``slow_after`` seconds has its worker's priority
-lowered (``nice``), so quick jobs run first, and that worker retires afterwards. Extra workers
+lowered (``nice``), so quick jobs run first, and that worker retires afterwards; if no worker is
+idle then, a spare one is started, so the next quick job does not wait for a fork. Extra workers
 retire once idle for ``idle_seconds``. A worker also stops itself (``SIGALRM``) a few
 seconds past its job's deadline, should the server be gone.
 
@@ -198,6 +199,7 @@ class WorkerPool:
         self.grow_after, self.slow_after = grow_after, slow_after
         self._spawning = threading.Lock()
         self._busy: dict[int, float] = {}
+        self._replacing = 0
         self._control: socket.socket | None = None
         self._zygote = 0
         self._idle: list[_Worker] = []
@@ -318,11 +320,14 @@ class WorkerPool:
 
     async def _replace(self) -> None:
         loop = asyncio.get_running_loop()
+        self._replacing += 1
         try:
             worker = await loop.run_in_executor(None, self._spawn_locked)
         except BaseException:
             self._count -= 1
             return
+        finally:
+            self._replacing -= 1
         assert self._freed is not None
         async with self._freed:
             self._idle.append(worker)
@@ -356,6 +361,9 @@ class WorkerPool:
                 worker.demoted = True
                 with contextlib.suppress(OSError):
                     os.setpriority(os.PRIO_PROCESS, worker.pid, _NICENESS)
+                if not self._idle and self._count < self.max_size and not self._replacing:
+                    self._count += 1  # a spare, so the next quick job does not wait for a fork
+                    asyncio.ensure_future(self._replace())
                 done, _ = await asyncio.wait({exchange}, timeout=timeout - self.slow_after)
             if not done:
                 raise JobTimeout(f"timed out after {timeout:g} s")

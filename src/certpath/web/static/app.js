@@ -156,26 +156,30 @@
       input.setAttribute("aria-expanded", "true");
       highlight(found.length ? 0 : -1);
     }
-    function search() {
+    // Ask for matches; with *thenPick*, pick the best one as soon as they come.
+    function search(thenPick) {
+      clearTimeout(timer);
       var text = input.value.trim();
       if (text.length < 2) { close(); return; }
       var params = new URLSearchParams({ q: text, limit: "8" });
       kinds.forEach(function (kind) { params.append("kind", kind); });
       var mine = ++sequence;
       fetch("/api/search?" + params.toString()).then(function (r) { return r.json(); }).then(function (found) {
-        if (mine === sequence && document.activeElement === input) { show(Array.isArray(found) ? found : []); }
+        if (mine !== sequence || (!thenPick && document.activeElement !== input)) { return; }
+        show(Array.isArray(found) ? found : []);
+        if (thenPick && hits.length) { pick(0); }
       }).catch(function () { close(); });
     }
     input.addEventListener("input", function () {
       self.picked = null;
       clearTimeout(timer);
-      timer = setTimeout(search, 120);
+      timer = setTimeout(function () { search(false); }, 120);
     });
     input.addEventListener("keydown", function (event) {
       var open = !list.hidden && hits.length > 0;
       if (event.key === "ArrowDown") {
         event.preventDefault();
-        if (!open) { search(); return; }
+        if (!open) { search(false); return; }
         highlight(Math.min(active + 1, hits.length - 1));
       } else if (event.key === "ArrowUp" && open) {
         event.preventDefault();
@@ -183,7 +187,8 @@
       } else if (event.key === "Enter") {
         event.preventDefault();
         if (open && active >= 0) { pick(active); }
-        else if (input.value.trim()) { self.add(); }
+        else if (self.picked && input.value.trim() === self.picked.label) { self.add(); }
+        else if (input.value.trim()) { search(true); } // typed faster than the matches came
       } else if (event.key === "Escape" && !list.hidden) {
         event.preventDefault();
         close();

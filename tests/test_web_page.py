@@ -337,28 +337,11 @@ def test_every_control_has_a_label_and_axe_finds_nothing_serious(browser: Any, s
     tab.close()
 
 
-HOSTILE = """\
-@prefix cp: <https://w3id.org/certpath/ontology#> .
-@prefix cpd: <https://w3id.org/certpath/data/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-cpd:evil-role a cp:Role ;
-    skos:prefLabel "<img src=x onerror=window.__certpath_pwned=1;alert(1)>"@en ;
-    cp:qualifiedRequirement [ a cp:Requirement ; cp:competency cpd:evil-skill ; cp:level 2 ] .
-cpd:evil-skill a cp:Competency ;
-    skos:prefLabel "</script><script>window.__certpath_pwned=2;alert(2)</script>"@en .
-cpd:evil-course a cp:Course ;
-    skos:prefLabel
-      "<a href=\\"javascript:alert(3)\\">href</a><img src=x onerror=window.__certpath_pwned=3>"@en ;
-    cp:offeredBy cpd:evil-provider ; cp:durationHours 2.0 ; cp:cost 10.0 ; cp:currency "USD" ;
-    cp:qualifiedOutcome [ a cp:Outcome ; cp:competency cpd:evil-skill ; cp:level 3 ] .
-cpd:evil-provider a cp:Provider ; skos:prefLabel "\\" onmouseover=\\"window.__certpath_pwned=4"@en .
-"""
+HOSTILE = Path(__file__).parent / "data" / "hostile.ttl"
 
 
 def test_labels_from_hostile_data_stay_text(browser: Any, tmp_path: Path, shots: Path) -> None:
-    data = tmp_path / "hostile.ttl"
-    data.write_text(HOSTILE, encoding="utf-8")
-    with running(load([data]), ServeOptions(port=0, timeout=30)) as handle:
+    with running(load([HOSTILE]), ServeOptions(port=0, timeout=30)) as handle:
         tab = Tab(browser, handle.url)
         page = tab.page
         role = page.locator("#target option").nth(1).inner_text()

@@ -174,10 +174,10 @@ def test_store_gets_ontology_and_esco(tmp_path: Path) -> None:
 
 
 def test_esco_beside_bundled_data_resolves_alignments(sample_nt: Path) -> None:
-    code, stdout, _ = run("--data", "bundled", "--data", str(sample_nt), "show", "business-analyst")
+    code, stdout, _ = run("--data", "bundled", "--data", str(sample_nt), "show", "product-owner")
     assert code == 0
     assert (
-        "  skos:closeMatch: business analyst (escoocc:60082a99-d8ef-4e84-9290-78902681b6ed)"
+        "  skos:broadMatch: ICT product manager (escoocc:a79170ad-0b7b-4697-864f-1748359aa10a)"
         in stdout.splitlines()
     )
     code, stdout, _ = run(
@@ -308,7 +308,7 @@ def test_full_esco_counts(tmp_path: Path) -> None:
     code, stdout, _ = run("--data", "bundled", "--data", str(out), "show", "cpd:business-analyst")
     assert code == 0
     assert (
-        "  skos:closeMatch: business analyst (escoocc:60082a99-d8ef-4e84-9290-78902681b6ed)"
+        "  skos:closeMatch: ICT business analyst (escoocc:fe0fa514-b48d-4a53-9757-a283c0baacf0)"
         in stdout.splitlines()
     )
     code, stdout, _ = run("--data", "bundled", "--data", str(out), "show", "ICT product manager")

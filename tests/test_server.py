@@ -97,8 +97,9 @@ def test_sparqlwrapper_select_json(endpoint: str, method: str) -> None:
     assert isinstance(result, dict)
     rows = [(b["offer"]["value"].rsplit("/", 1)[1], b["cost"]["value"])
             for b in result["results"]["bindings"]]  # fmt: skip
-    assert rows == [("pspo-1", "200"), ("pspo-ai-essentials", "200"), ("pspo-2", "250"),
-                    ("pspo-3", "500")]  # fmt: skip
+    assert rows == [("learn-scrum-basics", "0"), ("psm-1", "200"), ("pspo-1", "200"),
+                    ("pspo-ai-essentials", "200"), ("pspo-2", "250"), ("pspo-3", "500"),
+                    ("pspo-a", "1200")]  # fmt: skip
 
 
 def test_sparqlwrapper_xml_csv_ask_construct(endpoint: str) -> None:
@@ -106,7 +107,10 @@ def test_sparqlwrapper_xml_csv_ask_construct(endpoint: str) -> None:
     assert xml.response.headers["Content-Type"] == "application/sparql-results+xml"
     csv = wrapper(endpoint, QUERY, CSV).queryAndConvert()
     assert isinstance(csv, bytes)
-    assert csv.split(b"\r\n")[:2] == [b"offer,cost", b"https://w3id.org/certpath/data/pspo-1,200"]
+    assert csv.split(b"\r\n")[:2] == [
+        b"offer,cost",
+        b"https://w3id.org/certpath/data/learn-scrum-basics,0",
+    ]
     ask = wrapper(endpoint, "ASK { ?s a <https://w3id.org/certpath/ontology#Role> }").query()
     assert ask.convert() == {"head": {}, "boolean": True}
     graph = wrapper(

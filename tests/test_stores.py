@@ -142,7 +142,15 @@ def test_commands_give_identical_answers_on_the_server(
 
 
 def test_path_gives_identical_answer_on_the_server(oxigraph_url: str, alice_file: Path) -> None:
-    args = ["path", "--target", "cpd:safe-popm", "--holds", "cpd:pspo-1", "--format", "json"]
+    args = [
+        "path",
+        "--target",
+        "cpd:safe-product-owner",
+        "--holds",
+        "cpd:pspo-1",
+        "--format",
+        "json",
+    ]
     local = invoke("--data", "bundled", "--data", str(alice_file), *args)
     remote = invoke("--store", f"sparql:{oxigraph_url}", *args)
     assert local[0] == remote[0] == 0, local[2]

@@ -68,3 +68,15 @@ class OutputError(CertpathError):
     """An output file that cannot or must not be written (exit 2)."""
 
     exit_code = 2
+
+
+class SolveTimeLimit(CertpathError):
+    """A least-cost search stopped by its time limit before the answer was proven (exit 5)."""
+
+    exit_code = 5
+
+
+class SolverError(CertpathError):
+    """The MILP solver failed on every retry and no exact answer could be had (exit 7)."""
+
+    exit_code = 7

@@ -129,7 +129,9 @@ def path_question(
         alternatives=alternatives,
         time_limit=time_limit,
     )
-    return question, projection if projection is not None else _neighbourhood(kg, role, who)
+    if projection is not None:
+        return question, projection
+    return question, _neighbourhood(kg, role, who, question.include)
 
 
 def path(kg: KnowledgeGraph, **options: Any) -> LearningPlan:
@@ -148,12 +150,14 @@ def path(kg: KnowledgeGraph, **options: Any) -> LearningPlan:
     return plan(graph, question)
 
 
-def _neighbourhood(kg: KnowledgeGraph, role: str, who: Profile) -> nx.MultiDiGraph:
+def _neighbourhood(
+    kg: KnowledgeGraph, role: str, who: Profile, include: Sequence[str] = ()
+) -> nx.MultiDiGraph:
     """The projection of the neighbourhood of a question about *role*: the answers of the whole
     projection, read with index look-ups."""
     from certpath.projection import project_neighbourhood
 
-    return project_neighbourhood(kg, [role], have=who.have, holds=who.holds)
+    return project_neighbourhood(kg, [role], have=who.have, holds=who.holds, include=include)
 
 
 def gaps(

@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from certpath.graph import load
+from certpath.namespaces import curie
+from certpath.resolve import resolve
 from certpath.server import ServeOptions, running
 from certpath.viz import CHROMIUM_ARGS, CHROMIUM_PATH
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "images" / "browser.png"
-QUESTION = "?target=cpd:safe-popm&have=cpd:user-story-writing@3&have=cpd:backlog-refinement@5"
+TARGET = "SAFe POPM"
+HAVE = "&have=cpd:user-story-writing@3&have=cpd:backlog-refinement@5"
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
@@ -72,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM_PATH).exists():
         print(f"Error: {CHROMIUM_PATH} is missing; install it with 'make browser'", file=sys.stderr)
         return 2
-    with running(load(), ServeOptions(port=0)) as server:
-        blocked = shoot(server.url + QUESTION, args.output)
+    kg = load()
+    question = f"?target={curie(resolve(kg, TARGET, kinds=['role']))}{HAVE}"
+    with running(kg, ServeOptions(port=0)) as server:
+        blocked = shoot(server.url + question, args.output)
     if blocked:
         print(f"Error: the page tried to fetch {blocked}", file=sys.stderr)
         return 1

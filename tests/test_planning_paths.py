@@ -88,7 +88,7 @@ def _check_against_bruteforce(
                 if b is not None and expected.least[m] > b
             }
         else:
-            assert kinds <= {"untaught", "blocked", "include"}
+            assert kinds <= {"untaught", "blocked", "include", "experience"}
         return expected.status
     plan = _plan_as_written(G, kwargs, form, method)
     best_key, best_set, best_order = expected.plans[0]
@@ -96,10 +96,14 @@ def _check_against_bruteforce(
     assert frozenset(steps) == best_set
     assert steps == best_order
     reqs = bf.requirements(G, "r0", kwargs["with_recommended"])
-    assert bf.replay_ok(G, kwargs["have"], kwargs["holds"], steps, reqs)
-    t = bf.totals(G, steps)
+    experience = kwargs.get("experience", {})
+    assert bf.replay_ok(
+        G, kwargs["have"], kwargs["holds"], steps, reqs, experience=experience, target="r0"
+    )
+    t = bf.totals(G, steps, bf.person(G, kwargs["have"], kwargs["holds"], experience))
     assert plan.total_hours == pytest.approx(t["hours"])
     assert plan.total_steps == t["steps"]
+    assert plan.total_months == t["months"]
     if len(t["currencies"]) <= 1:
         assert plan.total_cost == pytest.approx(t["cost"])
     else:
@@ -147,22 +151,25 @@ def test_iri_tie_break_matches_bruteforce(
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(planning_graphs(), st.sampled_from(["hours", "cost", "steps"]))
+@given(planning_graphs(), st.sampled_from(["hours", "cost", "months", "steps"]))
 def test_greedy_is_valid_and_never_better(g: Any, minimize: str) -> None:
     G, have, holds = g
-    expected = bf.brute_force(G, "r0", have=have, holds=holds, minimize=minimize)
+    worked = G.graph.get("experience", {})
+    person = {"have": have, "holds": holds, "experience": worked, "minimize": minimize}
+    expected = bf.brute_force(G, "r0", **person)
     if expected.status == "noplan":
         with pytest.raises(NoPlan):
-            greedy_learning_path(G, "r0", have=have, holds=holds, minimize=minimize)
+            greedy_learning_path(G, "r0", **person)
         return
     if expected.status == "mixed":
         return
-    plan = greedy_learning_path(G, "r0", have=have, holds=holds, minimize=minimize)
+    plan = greedy_learning_path(G, "r0", **person)
     steps = [s.iri for s in plan.steps]
     assert not plan.optimal
-    assert bf.replay_ok(G, have, holds, steps, bf.requirements(G, "r0", False))
+    reqs = bf.requirements(G, "r0", False)
+    assert bf.replay_ok(G, have, holds, steps, reqs, experience=worked, target="r0")
     best = expected.plans[0][0][0]
-    assert bf.totals(G, steps)[minimize] >= best - 1e-9
+    assert bf.totals(G, steps, bf.person(G, have, holds, worked))[minimize] >= best - 1e-9
 
 
 def test_small_plan_imports_neither_highspy_nor_numpy() -> None:
@@ -171,7 +178,7 @@ def test_small_plan_imports_neither_highspy_nor_numpy() -> None:
     code = (
         "import sys\n"
         "from certpath.cli.main import cli\n"
-        "args = ['path', '--target', 'SAFe Product Owner', '--holds', 'cspo',\n"
+        "args = ['path', '--target', 'AI-enabled Product Owner', '--holds', 'cspo',\n"
         "        '--format', 'json']\n"
         "try:\n"
         "    cli(args)\n"

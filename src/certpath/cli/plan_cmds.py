@@ -24,12 +24,20 @@ DELIVERY_CHOICES = ("classroom", "live-online", "self-paced", "assessment-only")
 
 
 def person_options(function: F) -> F:
-    """``--have``, ``--holds`` and ``--profile``: what the person can do and holds now."""
+    """``--have``, ``--holds``, ``--experience`` and ``--profile``: what the person can do,
+    holds and has worked now."""
     function = click.option(
         "--profile",
         "profile_file",
         type=click.Path(dir_okay=False),
-        help="A profile file (YAML/JSON with 'have:' and 'holds:', or Turtle with a cp:Person).",
+        help="A profile file (YAML/JSON with 'have:', 'holds:' and 'experience:', or Turtle "
+        "with a cp:Person).",
+    )(function)
+    function = click.option(
+        "--experience",
+        multiple=True,
+        metavar="ROLE@MONTHS",
+        help="Months the person has worked as a role, such as 'Product Owner@18' (repeatable).",
     )(function)
     function = click.option(
         "--holds",
@@ -51,10 +59,11 @@ def minimize_option(function: F) -> F:
     """``--minimize hours|cost|steps``."""
     return click.option(
         "--minimize",
-        type=click.Choice(["hours", "cost", "steps"]),
+        type=click.Choice(["hours", "cost", "months", "steps"]),
         default="hours",
         show_default=True,
-        help="What a shortest path minimises; ties go to the other two measures, then IRI.",
+        help="What a shortest path minimises (months: the fastest route, in months of work "
+        "experience); ties go to the others in the order hours, cost, months, steps, then IRI.",
     )(function)
 
 
@@ -114,6 +123,7 @@ def path_cmd(
     target: str,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     minimize: str,
     budget_hours: float | None,
@@ -149,6 +159,7 @@ def path_cmd(
         target=target,
         have=have,
         holds=holds,
+        experience=experience,
         profile=profile_file,
         minimize=minimize,
         budget_hours=budget_hours,
@@ -206,6 +217,7 @@ def gaps_cmd(
     target: str,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     fmt: str,
 ) -> None:
@@ -214,7 +226,14 @@ def gaps_cmd(
     from certpath.planning import gaps_text
     from certpath.service import gaps
 
-    report = gaps(state.kg, target=target, have=have, holds=holds, profile=profile_file)
+    report = gaps(
+        state.kg,
+        target=target,
+        have=have,
+        holds=holds,
+        experience=experience,
+        profile=profile_file,
+    )
     if fmt == "json":
         emit_json(report.to_dict())
     else:
@@ -237,6 +256,7 @@ def closest_cmd(
     state: State,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     top: int,
     minimize: str,
@@ -250,6 +270,7 @@ def closest_cmd(
         state.kg,
         have=have,
         holds=holds,
+        experience=experience,
         profile=profile_file,
         top=top,
         minimize=minimize,
@@ -274,6 +295,7 @@ def career_cmd(
     target: str,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     minimize: str,
     fmt: str,

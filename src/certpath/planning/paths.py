@@ -97,6 +97,7 @@ def shortest_learning_path(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
     minimize: str = "hours",
     budget_hours: float | None = None,
     budget_cost: float | None = None,
@@ -120,9 +121,12 @@ def shortest_learning_path(
         Competency IRI to level the person has now (a competency given without a level is 5).
     holds : iterable of str
         Offer IRIs the person holds; each gives what it teaches.
-    minimize : {"hours", "cost", "steps"}
-        Primary measure; ties are broken by the other two (hours, cost, steps), then by the
-        sorted tuple of offer IRIs, smallest first.
+    experience : mapping of str to int, optional
+        Role IRI to the months the person has worked as that role (rule 7).
+    minimize : {"hours", "cost", "months", "steps"}
+        Primary measure ("months": the fastest route, the months of experience steps); ties
+        are broken by the others in the order hours, cost, months, steps, then by the sorted
+        tuple of step keys (offer IRIs; an experience step sorts as its role's IRI).
     budget_hours, budget_cost : float, optional
         Upper bounds on the plan's hours and money.
     exclude : iterable of str
@@ -144,14 +148,16 @@ def shortest_learning_path(
     Returns
     -------
     LearningPlan
-        Steps in prerequisite order (smallest IRI first among the startable ones).
+        Steps in prerequisite order (smallest IRI first among the startable ones); an unmet
+        experience gate is met inside the plan by experience steps ("work as R for M months").
 
     Raises
     ------
     EntityNotFound
         *target* is not a role, or an *include* IRI is not an offer.
     NoPlan
-        No plan exists; ``reasons`` says why (``untaught``, ``blocked``, ``include``, ``budget``).
+        No plan exists; ``reasons`` says why (``untaught``, ``blocked``, ``include``, ``budget``,
+        ``experience`` for a gate whose role can never be qualified for).
     MixedCurrencies
         Money is minimised or budgeted while the candidate offers carry several currencies.
     ValidationError
@@ -179,6 +185,7 @@ def shortest_learning_path(
         target,
         have=have,
         holds=holds,
+        experience=experience,
         minimize=minimize,
         budget_hours=budget_hours,
         budget_cost=budget_cost,
@@ -199,6 +206,7 @@ def greedy_learning_path(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
     minimize: str = "hours",
     exclude: Iterable[str] = (),
     include: Iterable[str] = (),
@@ -227,6 +235,7 @@ def greedy_learning_path(
         target,
         have=have,
         holds=holds,
+        experience=experience,
         minimize=minimize,
         exclude=exclude,
         include=include,

@@ -10,6 +10,7 @@ from certpath.namespaces import curie
 from certpath.planning.results import (
     CareerPath,
     ClosestRoles,
+    Gate,
     LearningPlan,
     PlanStep,
     RoleGaps,
@@ -63,11 +64,20 @@ def _unlock_text(plan: LearningPlan, step: PlanStep) -> str:
 
 
 def _meets_text(step: PlanStep) -> str:
-    return ", ".join(f"{m.label or curie(m.competency)} ≥{m.level}" for m in step.meets)
+    parts = []
+    for m in step.meets:
+        if isinstance(m, Gate):
+            parts.append(f"{m.months} months as {m.label or curie(m.role)}")
+        else:
+            parts.append(f"{m.label or curie(m.competency)} ≥{m.level}")
+    return ", ".join(parts)
 
 
-def _totals_text(steps: int, hours: float, cost: float | None, currency: str | None) -> str:
-    return f"{_count(steps, 'step')}, {hours_text(hours)}, {money_text(cost, currency)}"
+def _totals_text(
+    steps: int, hours: float, cost: float | None, currency: str | None, months: int = 0
+) -> str:
+    text = f"{_count(steps, 'step')}, {hours_text(hours)}, {money_text(cost, currency)}"
+    return text + (f", {_count(months, 'month')} of work experience" if months else "")
 
 
 def _proof(plan: LearningPlan) -> str:
@@ -114,13 +124,17 @@ def plan_text(plan: LearningPlan) -> str:
     if not plan.steps:
         lines.append("Nothing to learn: every requirement is already met.")
     for number, step in enumerate(plan.steps, start=1):
-        provider = step.provider_label or step.provider or "no provider"
-        modes = ", ".join(step.delivery) or "delivery not stated"
-        lines.append(f"{number}. {_name(step.label, step.iri)}")
-        lines.append(
-            f"   {provider} · {hours_text(step.hours)} · "
-            f"{money_text(step.cost, step.currency)} · {modes}"
-        )
+        if step.kind == "experience":
+            lines.append(f"{number}. {step.label}")
+            lines.append(f"   work experience · {_count(step.months, 'month')} · no learning hours")
+        else:
+            provider = step.provider_label or step.provider or "no provider"
+            modes = ", ".join(step.delivery) or "delivery not stated"
+            lines.append(f"{number}. {_name(step.label, step.iri)}")
+            lines.append(
+                f"   {provider} · {hours_text(step.hours)} · "
+                f"{money_text(step.cost, step.currency)} · {modes}"
+            )
         if step.meets:
             lines.append(f"   meets: {_meets_text(step)}")
         lines.append(f"   unlocked by: {_unlock_text(plan, step)}")
@@ -145,7 +159,9 @@ def plan_text(plan: LearningPlan) -> str:
         lines.append(
             f"Alternative {number} (+{alt.difference:g} {plan.minimize}): "
             f"{', '.join(alt.labels or alt.steps)} — "
-            + _totals_text(alt.total_steps, alt.total_hours, alt.total_cost, alt.currency)
+            + _totals_text(
+                alt.total_steps, alt.total_hours, alt.total_cost, alt.currency, alt.total_months
+            )
         )
     if plan.alternatives_note:
         lines.append(f"({plan.alternatives_note})")
@@ -182,16 +198,19 @@ def plan_markdown(plan: LearningPlan) -> str:
         f"Minimising **{plan.minimize}**"
         + ("" if plan.optimal else f" ({_proof(plan)})")
         + ": "
-        + _totals_text(plan.total_steps, plan.total_hours, plan.total_cost, plan.currency)
+        + _totals_text(
+            plan.total_steps, plan.total_hours, plan.total_cost, plan.currency, plan.total_months
+        )
         + ".",
         "",
         "| # | Step | Provider | Hours | Cost | Meets | Unlocked by |",
         "|---|---|---|---:|---:|---|---|",
     ]
     for number, step in enumerate(plan.steps, start=1):
+        named = step.label if step.kind == "experience" else f"{step.label} (`{curie(step.iri)}`)"
         cells = [
             str(number),
-            f"{step.label} (`{curie(step.iri)}`)",
+            named,
             step.provider_label or "",
             f"{step.hours:g}",
             money_text(step.cost, step.currency),
@@ -245,6 +264,11 @@ def gaps_text(report: RoleGaps) -> str:
         elif gap.status != "met":
             line += " ← nothing in the graph teaches it at that level"
         lines.append(line)
+    for need in report.experience:
+        lines.append(
+            f"  {need.status:<8} {need.label} (needs {need.months_needed} months, "
+            f"have {need.months_held}) [experience]"
+        )
     return "\n".join(lines)
 
 

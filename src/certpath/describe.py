@@ -30,7 +30,7 @@ def _term(kg: KnowledgeGraph, term: Any) -> dict[str, Any]:
             out["datatype"] = curie(term.datatype.value)
         return out
     if isinstance(term, ox.BlankNode):
-        quads = kg.store.quads_for_pattern(term, None, None, ox.DefaultGraph())
+        quads = sorted(kg.quads(term, None, None), key=lambda q: str(q.predicate))
         return {"node": {curie(q.predicate.value): _term(kg, q.object) for q in quads}}
     return {"value": str(term)}
 
@@ -54,7 +54,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
     node = ox.NamedNode(iri)
     labels: list[dict[str, Any]] = []
     properties: dict[str, list[dict[str, Any]]] = {}
-    for quad in sorted(kg.store.quads_for_pattern(node, None, None, ox.DefaultGraph()), key=str):
+    for quad in sorted(kg.quads(node, None, None), key=str):
         prop = quad.predicate.value
         if prop in LABEL_LIKE and isinstance(quad.object, ox.Literal):
             labels.append(

@@ -1,0 +1,454 @@
+"""A knowledge graph read from a SPARQL endpoint, by batches, without copying it.
+
+:class:`RemoteGraph` answers the :class:`~certpath.graph.KnowledgeGraph` interface with SPARQL
+queries sent to the endpoint: aggregates and named queries are evaluated there, and triple look-ups
+fetch what they need in batches of entities (one ``VALUES`` block each). Blank nodes cannot be
+named across queries, so an entity's triples always come with the closure of the blank nodes it
+reaches, in the same answer, and every triple that involves a blank node is read through the
+entity that owns it. What was read is kept (in memory, for the command) so an entity is fetched
+once.
+
+A store filled by ``certpath --store sparql:URL load`` records its sources (one named graph each)
+in the graph ``urn:x-certpath:sources``, and their merge (vocabulary rule 1 applied) in
+``urn:x-certpath:merged``: queries read that graph as their default graph, never the server's own
+system graphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+
+from certpath.errors import QueryTruncated, StoreUnavailable
+from certpath.graph import (
+    LABEL_INDEX,
+    SOURCE_FILE,
+    SOURCES_GRAPH,
+    KnowledgeGraph,
+    Object,
+    Subject,
+    bind_values,
+)
+from certpath.namespaces import sparql_prologue
+from certpath.remote import Endpoint
+from certpath.sparql.results import QueryResult
+
+#: Named graph readers see on a store certpath filled: the merge of its sources, rule 1 applied.
+MERGED_GRAPH = "urn:x-certpath:merged"
+#: Entities per batched look-up (a VALUES block); halved when an answer hits the server's cap.
+BATCH = 400
+#: Blank nodes deep below an entity fetched in one answer (deeper ones cost another answer).
+DEPTH = 3
+
+#: ASK: does some qualified link lack its direct triple (vocabulary rule 1)?
+RULE_1_GAP = """ASK {
+  { ?s cp:qualifiedRequirement ?q . ?q cp:competency ?c .
+    FILTER NOT EXISTS { ?s cp:requires ?c } FILTER NOT EXISTS { ?s cp:recommends ?c } }
+  UNION
+  { ?s cp:qualifiedOutcome ?q . ?q cp:competency ?c . FILTER NOT EXISTS { ?s cp:teaches ?c } }
+  UNION
+  { ?s cp:qualifiedHolding ?q . ?q cp:competency ?c . FILTER NOT EXISTS { ?s cp:hasCompetency ?c } }
+}"""
+
+
+def _closure_query(roots: str, depth: int) -> str:
+    """Triples of the entities bound to ``?root`` and of the blank nodes below them."""
+    branches = ["{ ?root ?p ?o BIND(?root AS ?s) }"]
+    for level in range(1, depth + 1):
+        steps = " ".join(
+            f"?{'root' if i == 1 else f'b{i - 1}'} ?p{i} ?b{i} FILTER(isBlank(?b{i}))"
+            for i in range(1, level + 1)
+        )
+        branches.append(f"{{ {steps} ?b{level} ?p ?o BIND(?b{level} AS ?s) }}")
+    return f"SELECT ?s ?p ?o WHERE {{ {roots} {' UNION '.join(branches)} }}"
+
+
+def _owner_chains(start: str, depth: int) -> str:
+    """UNION branches binding ``?owner`` to the IRI above the blank node *start*, up to *depth*."""
+    branches = []
+    for level in range(1, depth + 1):
+        steps = " ".join(
+            f"?u{i} ?q{i} ?u{i - 1} . FILTER(isBlank(?u{i - 1}))" if i > 1 else f"?u1 ?q1 {start} ."
+            for i in range(1, level + 1)
+        )
+        branches.append(f"{{ {steps} FILTER(isIRI(?u{level})) BIND(?u{level} AS ?owner) }}")
+    return " UNION ".join(branches)
+
+
+def _owners_query(predicate: str, depth: int) -> str:
+    """The entities (IRIs) that own a blank node with a triple of *predicate*.
+
+    An IRI whose *predicate* points at a blank node owns it; a blank node subject of
+    *predicate* is owned by the first IRI above it.
+    """
+    return (
+        f"SELECT DISTINCT ?owner WHERE {{ {{ ?owner <{predicate}> ?x "
+        f"FILTER(isIRI(?owner) && isBlank(?x)) }} UNION {{ ?b <{predicate}> ?x "
+        f"FILTER(isBlank(?b)) {{ {_owner_chains('?b', depth)} }} }} }}"
+    )
+
+
+class _RemoteStore:
+    """What a module that still reads ``kg.store`` gets: look-ups answered through the graph."""
+
+    def __init__(self, graph: RemoteGraph) -> None:
+        self._graph = graph
+
+    def quads_for_pattern(
+        self, subject: Any = None, predicate: Any = None, obj: Any = None, graph: Any = None
+    ) -> Iterator[ox.Quad]:
+        if isinstance(graph, ox.NamedNode) and graph == LABEL_INDEX:
+            return iter(())  # names are looked up with KnowledgeGraph.label_keys
+        return self._graph.quads(subject, predicate, obj)
+
+    def query(self, text: str, **options: Any) -> Any:
+        return self._graph._raw_query(text)
+
+    def dump(self, *args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable(self._graph.whole_graph_message("reading every triple"))
+
+
+class RemoteGraph(KnowledgeGraph):
+    """The knowledge graph of a SPARQL endpoint, read by batched queries (never copied whole)."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        self.endpoint = endpoint
+        self.sources = []
+        self.location = f"sparql:{endpoint.url}"
+        self._cache = ox.Store()  # triples of the described entities, blank-node closure included
+        self._described: set[str] = set()
+        self._by_predicate: dict[str, list[ox.Quad]] = {}
+        self._into: dict[tuple[str | None, str], list[ox.Quad]] = {}  # (predicate, object)
+        self._certpath: bool | None = None
+        self._sources: list[str] = []
+        self._rule_1: bool | None = None
+
+    # -------------------------------------------------------------- what the store holds
+
+    def _sources_now(self) -> list[str]:
+        """The source graphs the store records now (one query)."""
+        rows = self.endpoint.select(
+            f"SELECT DISTINCT ?g WHERE {{ ?g <{SOURCE_FILE.value}> ?f }}",
+            dataset=(SOURCES_GRAPH.value,),
+        )
+        return sorted(row[0].value for row in rows.rows if isinstance(row[0], ox.NamedNode))
+
+    def _discover(self) -> None:
+        """Find the graphs certpath loaded (one query); without them, the endpoint's default."""
+        if self._certpath is not None:
+            return
+        self._sources = self._sources_now()
+        self._certpath = bool(self._sources)
+        if self._certpath and self.endpoint.dataset is None:
+            self.endpoint.dataset = (MERGED_GRAPH,)
+
+    @property
+    def store(self) -> Any:
+        """Look-ups for modules that read ``kg.store`` (no copy is made)."""
+        return _RemoteStore(self)
+
+    @store.setter
+    def store(self, value: Any) -> None:
+        raise AttributeError("a remote graph has no local store")
+
+    @property
+    def remote(self) -> bool:
+        """Always: reads go over the network."""
+        return True
+
+    @property
+    def filled_by_certpath(self) -> bool:
+        """Whether ``certpath load`` filled this store (its sources are recorded)."""
+        self._discover()
+        return bool(self._certpath)
+
+    def whole_graph_message(self, what: str) -> str:
+        """The error for an operation that would need a copy of the whole store."""
+        return (
+            f"{self.endpoint.url}: {what} would copy the whole store; "
+            f"'certpath --store {self.location} dump -o FILE' makes that copy on purpose"
+        )
+
+    def __len__(self) -> int:
+        """Triples in the store's data graphs (one COUNT query)."""
+        self._discover()
+        result = self.endpoint.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        count = result.rows[0][0] if result.rows else None
+        return int(count.value) if isinstance(count, ox.Literal) else 0
+
+    # -------------------------------------------------------------- SPARQL
+
+    def _raw_query(self, text: str) -> Any:
+        """A query with the package prefixes: solutions, a boolean or triples, like Oxigraph's."""
+        self._discover()
+        from certpath.sparql.check import check_query
+
+        checked = check_query(text, trusted=True)
+        result = self.endpoint.run(sparql_prologue() + text, checked.form, limit=None)
+        if result.form == "ask":
+            return bool(result.boolean)
+        if result.form in ("construct", "describe"):
+            return iter(result.triples)
+        return _Solutions(result)
+
+    def query(self, sparql: str, **bindings: ox.NamedNode | ox.Literal) -> object:
+        """Run SPARQL on the endpoint with the package prefixes; values only through *bindings*."""
+        return self._raw_query(bind_values(sparql, bindings))
+
+    def select(
+        self, sparql: str, **bindings: ox.NamedNode | ox.Literal
+    ) -> Iterator[ox.QuerySolution]:
+        """Run a SELECT query on the endpoint and iterate over its solutions."""
+        result = self.query(sparql, **bindings)
+        assert isinstance(result, _Solutions)
+        return iter(result)
+
+    def evaluate(
+        self, text: str, form: str, *, limit: int | None, timeout: float | None
+    ) -> QueryResult:
+        """The endpoint evaluates the query (it has the direct triples of rule 1, else a copy)."""
+        self._discover()
+        seconds = timeout if timeout is not None else self.endpoint.timeout
+        if not self.rule_1_holds(timeout=seconds):
+            from certpath.sparql.run import evaluate_local
+
+            copy = self.copy(timeout=seconds)
+            return evaluate_local(copy.store, text, form, limit=limit, timeout=timeout)
+        return self.endpoint.run(sparql_prologue() + text, form, limit=limit, timeout=seconds)
+
+    def rule_1_holds(self, *, timeout: float | None = None) -> bool:
+        """Whether the graph has the direct triple of every qualified link (vocabulary rule 1).
+
+        Known for a store certpath filled (it derives them at load); otherwise one ASK.
+        """
+        self._discover()
+        if self._certpath:
+            return True
+        if self._rule_1 is None:
+            gap = self.endpoint.run(
+                sparql_prologue() + RULE_1_GAP, "ask", limit=None, timeout=timeout
+            )
+            self._rule_1 = not gap.boolean
+        return self._rule_1
+
+    def copy(self, *, timeout: float | None = None) -> KnowledgeGraph:
+        """Copy the whole graph into memory with vocabulary rule 1 applied (one CONSTRUCT).
+
+        Only for what needs every triple (``dump``, a store lacking rule 1's triples).
+        """
+        from certpath.graph import DIRECT_FROM_QUALIFIED
+
+        self._discover()
+        result = self.endpoint.run(
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "construct", limit=None, timeout=timeout
+        )
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in result.triples)
+        store.update(sparql_prologue() + DIRECT_FROM_QUALIFIED)
+        return KnowledgeGraph(store, location=self.location)
+
+    # -------------------------------------------------------------- names
+
+    def label_index(self) -> bool:
+        """The name index exists on a store certpath filled; else names are found by a scan."""
+        return self.filled_by_certpath
+
+    def label_keys(self, key: str) -> tuple[set[str], set[str]]:
+        """Entities whose prefLabel, and whose other labels, fold to *key* (one query)."""
+        from certpath.graph import ALIAS_KEY, PREF_KEY
+
+        result = self.endpoint.select(
+            bind_values(
+                "SELECT ?s ?k WHERE { ?s ?k ?key FILTER(isIRI(?s)) }", {"key": ox.Literal(key)}
+            ),
+            dataset=(LABEL_INDEX.value,),
+        )
+        preferred: set[str] = set()
+        aliases: set[str] = set()
+        for subject, kind in result.rows:
+            if isinstance(subject, ox.NamedNode) and isinstance(kind, ox.NamedNode):
+                if kind == PREF_KEY:
+                    preferred.add(subject.value)
+                elif kind == ALIAS_KEY:
+                    aliases.add(subject.value)
+        return preferred, aliases
+
+    # -------------------------------------------------------------- batched look-ups
+
+    def describe(self, iris: Iterable[str]) -> list[ox.Quad]:
+        """The triples of *iris* and of the blank nodes below them, fetched in batches."""
+        wanted = list(dict.fromkeys(iris))
+        self._fetch([iri for iri in wanted if iri not in self._described])
+        out: list[ox.Quad] = []
+        seen: set[Subject] = set()
+        stack: list[Subject] = [ox.NamedNode(iri) for iri in wanted]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            for quad in self._cache.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+                out.append(quad)
+                if isinstance(quad.object, ox.BlankNode):
+                    stack.append(quad.object)
+        return out
+
+    def _fetch(self, iris: Sequence[str], depth: int = DEPTH) -> None:
+        """Fetch the closures of *iris* into the cache: batches, halved when an answer is capped."""
+        if not iris:
+            return
+        self._discover()
+        for start in range(0, len(iris), BATCH):
+            self._fetch_batch(list(iris[start : start + BATCH]), depth)
+
+    def _fetch_batch(self, iris: list[str], depth: int) -> None:
+        values = "VALUES ?root { " + " ".join(f"<{iri}>" for iri in iris) + " }"
+        try:
+            result = self.endpoint.select(_closure_query(values, depth))
+        except QueryTruncated:
+            if len(iris) == 1:
+                raise
+            half = len(iris) // 2
+            self._fetch_batch(iris[:half], depth)
+            self._fetch_batch(iris[half:], depth)
+            return
+        triples = {(s, p, o) for s, p, o in result.rows if s is not None}
+        subjects = {s for s, _, _ in triples}
+        deep = any(isinstance(o, ox.BlankNode) and o not in subjects for _, _, o in triples)
+        if deep:  # blank nodes nested deeper than one answer reached: ask again, deeper
+            self._fetch_batch(iris, depth * 2)
+            return
+        self._cache.extend(ox.Quad(s, p, o) for s, p, o in triples)  # type: ignore[arg-type]
+        self._described.update(iris)
+
+    def subjects(self, predicate: str, objects: Iterable[str]) -> list[ox.Quad]:
+        """The triples ``?s predicate o`` for each IRI ``o`` of *objects*, in batches."""
+        wanted = list(dict.fromkeys(objects))
+        missing = [o for o in wanted if (predicate, o) not in self._into]
+        for start in range(0, len(missing), BATCH):
+            chunk = missing[start : start + BATCH]
+            self._subjects_batch(predicate, chunk)
+        return [quad for o in wanted for quad in self._into[(predicate, o)]]
+
+    def _subjects_batch(self, predicate: str | None, objects: list[str]) -> None:
+        self._discover()
+        values = "VALUES ?o { " + " ".join(f"<{o}>" for o in objects) + " }"
+        prop = f"<{predicate}>" if predicate else "?p"
+        result = self.endpoint.select(
+            f"SELECT ?s ?p ?o WHERE {{ {values} ?s {prop} ?o }}"
+            if predicate is None
+            else f"SELECT ?s ?o WHERE {{ {values} ?s {prop} ?o }}"
+        )
+        found: dict[str, list[ox.Quad]] = {o: [] for o in objects}
+        blank = False
+        for row in result.rows:
+            subject, link, obj = (row[0], ox.NamedNode(predicate), row[1]) if predicate else row
+            if isinstance(subject, ox.BlankNode):
+                blank = True  # read it through the entity that owns it, below
+            elif isinstance(obj, ox.NamedNode) and isinstance(link, ox.NamedNode):
+                found[obj.value].append(ox.Quad(subject, link, obj))  # type: ignore[arg-type]
+        if blank:
+            self._blank_subjects(predicate, objects, found)
+        for o, quads in found.items():
+            self._into[(predicate, o)] = quads
+
+    def _blank_subjects(
+        self, predicate: str | None, objects: list[str], found: dict[str, list[ox.Quad]]
+    ) -> None:
+        """Triples ``_:b predicate o``: their owners described, the triples taken from them."""
+        values = "VALUES ?target { " + " ".join(f"<{o}>" for o in objects) + " }"
+        link = f"?b <{predicate}> ?target" if predicate else "?b ?any ?target"
+        result = self.endpoint.select(
+            f"SELECT DISTINCT ?owner WHERE {{ {values} {link} FILTER(isBlank(?b)) "
+            f"{{ {_owner_chains('?b', DEPTH)} }} }}"
+        )
+        owners = [str(row[0].value) for row in result.rows if isinstance(row[0], ox.NamedNode)]
+        targets = {ox.NamedNode(o) for o in objects}
+        for quad in self.describe(owners):
+            if (
+                isinstance(quad.subject, ox.BlankNode)
+                and quad.object in targets
+                and (predicate is None or quad.predicate.value == predicate)
+            ):
+                found[quad.object.value].append(quad)  # type: ignore[union-attr]
+
+    def everything(self, predicate: str) -> list[ox.Quad]:
+        """Every triple of *predicate*; those of blank nodes read through their owners."""
+        if predicate in self._by_predicate:
+            return self._by_predicate[predicate]
+        self._discover()
+        prop = ox.NamedNode(predicate)
+        result = self.endpoint.select(
+            f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(!isBlank(?s) && !isBlank(?o)) }}"
+        )
+        quads = [ox.Quad(s, prop, o) for s, o in result.rows]  # type: ignore[arg-type]
+        owners = self.endpoint.select(_owners_query(predicate, DEPTH))
+        iris = [str(row[0].value) for row in owners.rows if isinstance(row[0], ox.NamedNode)]
+        for quad in self.describe(iris):
+            if quad.predicate == prop and (
+                isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+            ):
+                quads.append(quad)
+        self._by_predicate[predicate] = quads
+        return quads
+
+    def quads(
+        self,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: Object | None = None,
+    ) -> Iterator[ox.Quad]:
+        """Triples matching a pattern, read by the batched look-ups above.
+
+        A pattern with a subject reads that entity (with its blank nodes); one with an object
+        IRI the subjects pointing at it; one with only a predicate every triple of it. A pattern
+        with none of them would read the whole store and is refused.
+        """
+        if isinstance(subject, ox.NamedNode):
+            self.describe([subject.value])
+        if subject is not None:
+            return iter(self._cache.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()))
+        if isinstance(obj, ox.NamedNode):
+            key = predicate.value if predicate is not None else None
+            if (key, obj.value) not in self._into:
+                self._subjects_batch(key, [obj.value])
+            return iter(self._into[(key, obj.value)])
+        if predicate is not None:
+            quads = self.everything(predicate.value)
+            return iter(q for q in quads if obj is None or q.object == obj)
+        raise StoreUnavailable(self.whole_graph_message("reading every triple"))
+
+
+class _Solutions:
+    """Solutions of a remote SELECT, iterated like Oxigraph's ``QuerySolutions``."""
+
+    def __init__(self, result: QueryResult) -> None:
+        self._result = result
+        self.variables = [ox.Variable(name) for name in result.variables]
+
+    def __iter__(self) -> Iterator[Any]:
+        names = self._result.variables
+        for row in self._result.rows:
+            yield _Solution(names, row)
+
+
+class _Solution:
+    """One solution: by variable name or position, like ``QuerySolution``."""
+
+    def __init__(self, names: list[str], row: tuple[Any, ...]) -> None:
+        self._names = names
+        self._row = row
+
+    def __getitem__(self, key: int | str | ox.Variable) -> Any:
+        if isinstance(key, int):
+            return self._row[key]
+        name = key.value if isinstance(key, ox.Variable) else key
+        return self._row[self._names.index(name)]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._row)
+
+
+__all__ = ["MERGED_GRAPH", "RULE_1_GAP", "RemoteGraph"]

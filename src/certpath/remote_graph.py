@@ -54,38 +54,55 @@ RULE_1_GAP = """ASK {
 
 
 def _closure_query(roots: str, depth: int) -> str:
-    """Triples of the entities bound to ``?root`` and of the blank nodes below them."""
-    branches = ["{ ?root ?p ?o BIND(?root AS ?s) }"]
+    """Triples of the entities bound to ``?root`` and of the blank nodes below them.
+
+    A row's subject is its deepest bound ``?bN`` (else ``?root``): no ``BIND``, which Virtuoso's
+    compiler fails on in this shape ("sparp_gp_deprecate").
+    """
+    branches = ["{ ?root ?p ?o }"]
     for level in range(1, depth + 1):
         steps = " ".join(
-            f"?{'root' if i == 1 else f'b{i - 1}'} ?p{i} ?b{i} FILTER(isBlank(?b{i}))"
+            f"?{'root' if i == 1 else f'b{i - 1}'} ?p{i} ?b{i} . FILTER(isBlank(?b{i}))"
             for i in range(1, level + 1)
         )
-        branches.append(f"{{ {steps} ?b{level} ?p ?o BIND(?b{level} AS ?s) }}")
-    return f"SELECT ?s ?p ?o WHERE {{ {roots} {' UNION '.join(branches)} }}"
+        branches.append(f"{{ {steps} ?b{level} ?p ?o }}")
+    chain = " ".join(f"?b{i}" for i in range(1, depth + 1))
+    return f"SELECT ?root {chain} ?p ?o WHERE {{ {roots} {' UNION '.join(branches)} }}"
 
 
 def _owner_chains(start: str, depth: int) -> str:
-    """UNION branches binding ``?owner`` to the IRI above the blank node *start*, up to *depth*."""
+    """UNION branches binding ``?uN`` up from the blank node *start* to the first IRI."""
     branches = []
     for level in range(1, depth + 1):
         steps = " ".join(
             f"?u{i} ?q{i} ?u{i - 1} . FILTER(isBlank(?u{i - 1}))" if i > 1 else f"?u1 ?q1 {start} ."
             for i in range(1, level + 1)
         )
-        branches.append(f"{{ {steps} FILTER(isIRI(?u{level})) BIND(?u{level} AS ?owner) }}")
+        branches.append(f"{{ {steps} FILTER(isIRI(?u{level})) }}")
     return " UNION ".join(branches)
 
 
-def _owners_query(predicate: str, depth: int) -> str:
-    """The entities (IRIs) that own a blank node with a triple of *predicate*.
+def _owners(result: QueryResult) -> list[str]:
+    """The owner IRIs of an answer of :func:`_owners_query`: the IRI among each row's terms."""
+    found = {term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)}
+    return sorted(found)
+
+
+def _owners_query(predicate: str, depth: int, values: str = "", target: str = "?x") -> str:
+    """The entities (IRIs) that own a blank node with a triple of *predicate* (to *target*).
 
     An IRI whose *predicate* points at a blank node owns it; a blank node subject of
     *predicate* is owned by the first IRI above it.
     """
+    ups = " ".join(f"?u{i}" for i in range(1, depth + 1))
+    link = f"?b <{predicate}> {target}" if predicate else f"?b ?any {target}"
+    direct = (
+        f"{{ ?owner <{predicate}> ?x . FILTER(isIRI(?owner) && isBlank(?x)) }} UNION "
+        if target == "?x"
+        else ""
+    )
     return (
-        f"SELECT DISTINCT ?owner WHERE {{ {{ ?owner <{predicate}> ?x "
-        f"FILTER(isIRI(?owner) && isBlank(?x)) }} UNION {{ ?b <{predicate}> ?x "
+        f"SELECT DISTINCT ?owner {ups} WHERE {{ {values} {direct}{{ {link} . "
         f"FILTER(isBlank(?b)) {{ {_owner_chains('?b', depth)} }} }} }}"
     )
 
@@ -127,19 +144,22 @@ class RemoteGraph(KnowledgeGraph):
 
     # -------------------------------------------------------------- what the store holds
 
-    def _sources_now(self) -> list[str]:
+    def _sources_now(self, timeout: float | None = None) -> list[str]:
         """The source graphs the store records now (one query)."""
-        rows = self.endpoint.select(
+        rows = self.endpoint.run(
             f"SELECT DISTINCT ?g WHERE {{ ?g <{SOURCE_FILE.value}> ?f }}",
+            "select",
+            limit=None,
+            timeout=timeout,
             dataset=(SOURCES_GRAPH.value,),
         )
         return sorted(row[0].value for row in rows.rows if isinstance(row[0], ox.NamedNode))
 
-    def _discover(self) -> None:
+    def _discover(self, timeout: float | None = None) -> None:
         """Find the graphs certpath loaded (one query); without them, the endpoint's default."""
         if self._certpath is not None:
             return
-        self._sources = self._sources_now()
+        self._sources = self._sources_now(timeout)
         self._certpath = bool(self._sources)
         if self._certpath and self.endpoint.dataset is None:
             self.endpoint.dataset = (MERGED_GRAPH,)
@@ -209,8 +229,8 @@ class RemoteGraph(KnowledgeGraph):
         self, text: str, form: str, *, limit: int | None, timeout: float | None
     ) -> QueryResult:
         """The endpoint evaluates the query (it has the direct triples of rule 1, else a copy)."""
-        self._discover()
         seconds = timeout if timeout is not None else self.endpoint.timeout
+        self._discover(seconds)
         if not self.rule_1_holds(timeout=seconds):
             from certpath.sparql.run import evaluate_local
 
@@ -223,7 +243,7 @@ class RemoteGraph(KnowledgeGraph):
 
         Known for a store certpath filled (it derives them at load); otherwise one ASK.
         """
-        self._discover()
+        self._discover(timeout)
         if self._certpath:
             return True
         if self._rule_1 is None:
@@ -314,7 +334,12 @@ class RemoteGraph(KnowledgeGraph):
             self._fetch_batch(iris[:half], depth)
             self._fetch_batch(iris[half:], depth)
             return
-        triples = {(s, p, o) for s, p, o in result.rows if s is not None}
+        triples = set()
+        for row in result.rows:
+            *chain, p, o = row
+            subject = next((b for b in reversed(chain) if b is not None), None)
+            if subject is not None and p is not None and o is not None:
+                triples.add((subject, p, o))
         subjects = {s for s, _, _ in triples}
         deep = any(isinstance(o, ox.BlankNode) and o not in subjects for _, _, o in triples)
         if deep:  # blank nodes nested deeper than one answer reached: ask again, deeper
@@ -359,12 +384,8 @@ class RemoteGraph(KnowledgeGraph):
     ) -> None:
         """Triples ``_:b predicate o``: their owners described, the triples taken from them."""
         values = "VALUES ?target { " + " ".join(f"<{o}>" for o in objects) + " }"
-        link = f"?b <{predicate}> ?target" if predicate else "?b ?any ?target"
-        result = self.endpoint.select(
-            f"SELECT DISTINCT ?owner WHERE {{ {values} {link} FILTER(isBlank(?b)) "
-            f"{{ {_owner_chains('?b', DEPTH)} }} }}"
-        )
-        owners = [str(row[0].value) for row in result.rows if isinstance(row[0], ox.NamedNode)]
+        result = self.endpoint.select(_owners_query(predicate or "", DEPTH, values, "?target"))
+        owners = _owners(result)
         targets = {ox.NamedNode(o) for o in objects}
         for quad in self.describe(owners):
             if (
@@ -384,9 +405,8 @@ class RemoteGraph(KnowledgeGraph):
             f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(!isBlank(?s) && !isBlank(?o)) }}"
         )
         quads = [ox.Quad(s, prop, o) for s, o in result.rows]  # type: ignore[arg-type]
-        owners = self.endpoint.select(_owners_query(predicate, DEPTH))
-        iris = [str(row[0].value) for row in owners.rows if isinstance(row[0], ox.NamedNode)]
-        for quad in self.describe(iris):
+        owners = _owners(self.endpoint.select(_owners_query(predicate, DEPTH)))
+        for quad in self.describe(owners):
             if quad.predicate == prop and (
                 isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
             ):

@@ -83,8 +83,11 @@ def item_ok(G: Any, p: Person, item: str) -> bool:
         return has(G, p, item, 1)
     if k == "group":
         members = out(G, item, "member")
+        need = int(G.nodes[item].get("min_count", 1))
+        if not 1 <= need <= len(members):  # vocabulary rule 6: such a group can never be met
+            return False
         ok = [m for m in members if kind(G, m) in ("offer", "competency") and item_ok(G, p, m)]
-        return len(ok) >= int(G.nodes[item].get("min_count", 1))
+        return len(ok) >= need
     return False
 
 

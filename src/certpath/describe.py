@@ -17,11 +17,38 @@ from certpath.namespaces import (
 )
 from certpath.resolve import kind_of, label_of
 
+#: Nodes whose content is shown inline where they are referenced, written with an IRI or not
+#: (rule 6: both forms mean the same, so ``show`` shows the same).
+_INLINE_CLASSES = frozenset(
+    {CP.PrerequisiteGroup, CP.ExperienceRequirement, CP.Requirement, CP.Outcome}
+)
 
-def _term(kg: KnowledgeGraph, term: Any) -> dict[str, Any]:
-    """A JSON-ready value: IRIs with their CURIE and label, literals with datatype and language."""
+
+def _node(kg: KnowledgeGraph, term: ox.NamedNode | ox.BlankNode, depth: int) -> dict[str, Any]:
+    """The properties of a node shown inline: property CURIE -> list of values, sorted."""
+    content: dict[str, list[dict[str, Any]]] = {}
+    for quad in kg.quads(term):
+        content.setdefault(curie(quad.predicate.value), []).append(
+            _term(kg, quad.object, depth + 1)
+        )
+    for values in content.values():
+        values.sort(key=lambda value: json.dumps(value, sort_keys=True))
+    return dict(sorted(content.items()))
+
+
+def _term(kg: KnowledgeGraph, term: Any, depth: int = 0) -> dict[str, Any]:
+    """A JSON-ready value: IRIs with their CURIE and label, literals with datatype and language;
+    groups, experience requirements and qualified nodes with their content under ``"node"``
+    (each property a list), whether they are blank nodes or have an IRI."""
     if isinstance(term, ox.NamedNode):
-        return {"iri": term.value, "curie": curie(term.value), "label": label_of(kg, term.value)}
+        found: dict[str, Any] = {
+            "iri": term.value,
+            "curie": curie(term.value),
+            "label": label_of(kg, term.value),
+        }
+        if depth < 3 and kg.types(term.value) & _INLINE_CLASSES:
+            found["node"] = _node(kg, term, depth)
+        return found
     if isinstance(term, ox.Literal):
         out: dict[str, Any] = {"value": term.value}
         if term.language:
@@ -30,8 +57,7 @@ def _term(kg: KnowledgeGraph, term: Any) -> dict[str, Any]:
             out["datatype"] = curie(term.datatype.value)
         return out
     if isinstance(term, ox.BlankNode):
-        quads = sorted(kg.quads(term, None, None), key=lambda q: str(q.predicate))
-        return {"node": {curie(q.predicate.value): _term(kg, q.object) for q in quads}}
+        return {"node": _node(kg, term, depth) if depth < 6 else {}}
     return {"value": str(term)}
 
 
@@ -54,7 +80,7 @@ def describe(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
     node = ox.NamedNode(iri)
     labels: list[dict[str, Any]] = []
     properties: dict[str, list[dict[str, Any]]] = {}
-    for quad in sorted(kg.quads(node, None, None), key=str):
+    for quad in sorted(kg.quads(node), key=str):
         prop = quad.predicate.value
         if prop in LABEL_LIKE and isinstance(quad.object, ox.Literal):
             labels.append(

@@ -2,7 +2,7 @@
 
 :class:`KnowledgeGraph` is what the CLI and the library read: triple patterns (:meth:`quads`),
 SPARQL (:meth:`select`, :meth:`evaluate`) and the batched look-ups of a neighbourhood
-(:meth:`describe`, :meth:`subjects`, :meth:`everything`). Here it reads an Oxigraph store: in
+(:meth:`triple_source`). Here it reads an Oxigraph store: in
 memory (the default; it parses about ten times faster than rdflib and imports in milliseconds,
 which keeps a one-shot ``certpath path`` fast) or an on-disk folder; :mod:`certpath.remote`
 gives the same interface over a SPARQL endpoint, and :mod:`certpath.stores` opens either.
@@ -231,42 +231,12 @@ class KnowledgeGraph:
         """
         return iter(self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()))
 
-    # -- the batched look-ups a neighbourhood is read with (one round trip each on an endpoint)
+    def triple_source(self) -> Any:
+        """What the neighbourhood walk reads by batches (a ``neighbourhood.TripleSource``):
+        index look-ups here; a remote graph answers with batched queries."""
+        from certpath.neighbourhood import StoreSource
 
-    def describe(self, iris: Iterable[str]) -> list[ox.Quad]:
-        """The triples of the entities *iris*, and of every blank node they reach (closure).
-
-        Blank nodes cannot be named across queries of a remote store, so a blank node's triples
-        always come with the entity that reaches it.
-        """
-        out: list[ox.Quad] = []
-        seen: set[Subject] = set()
-        stack: list[Subject] = [ox.NamedNode(iri) for iri in dict.fromkeys(iris)]
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            for quad in self.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-                out.append(quad)
-                if isinstance(quad.object, ox.BlankNode):
-                    stack.append(quad.object)
-        return out
-
-    def subjects(self, predicate: str, objects: Iterable[str]) -> list[ox.Quad]:
-        """The triples ``?s predicate o`` for each IRI ``o`` of *objects*."""
-        prop = ox.NamedNode(predicate)
-        return [
-            quad
-            for o in dict.fromkeys(objects)
-            for quad in self.store.quads_for_pattern(None, prop, ox.NamedNode(o), ox.DefaultGraph())
-        ]
-
-    def everything(self, predicate: str) -> list[ox.Quad]:
-        """Every triple of *predicate* (for the small, graph-wide ones such as rdfs:subClassOf)."""
-        return list(
-            self.store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph())
-        )
+        return StoreSource(self)
 
     def objects(self, subject: str, predicate: str) -> list[Any]:
         """Return the objects of (*subject*, *predicate*, ?) in the default graph."""

@@ -3,13 +3,22 @@
 The graph's shape is documented in ``docs/graph-projection.md``. It reads the store by triple
 pattern, one predicate at a time (an order of magnitude faster than SPARQL for this), and keeps
 only what planning and drawing need.
+
+Every node may be written with an IRI or as a blank node (vocabulary rule 6), so a node's key is
+its IRI, or for a blank node ``_:`` and a digest of what the node says (its types and
+properties, blank objects included): the same blank group gets the same key whichever file,
+format or store it was read from, so plans, pictures and the neighbourhood projection agree.
+Objects of ``prerequisite`` and ``member`` are always kept, even when they are literals or
+undefined (kind ``"unknown"``), so that the planner refuses them instead of planning without them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -28,24 +37,118 @@ from certpath.namespaces import (
     curie,
 )
 
-_KIND_BY_CLASS = {
+__all__ = ["KINDS", "node_key", "project", "project_neighbourhood"]
+
+#: The kind of a node by its class (subclasses of these classes count too), in priority order
+#: for a node typed with classes of several kinds.
+KINDS: dict[str, str] = {
+    CP.LearningOpportunity: "offer",
     CP.Role: "role",
     CP.Competency: "competency",
-    CP.LearningOpportunity: "offer",
-    CP.Certification: "offer",
-    CP.Course: "offer",
     CP.PrerequisiteGroup: "group",
+    CP.ExperienceRequirement: "experience",
     CP.Provider: "provider",
     CP.Framework: "framework",
 }
+_PRIORITY = {kind: rank for rank, kind in enumerate(KINDS.values())}
 _OFFER_TYPE = {CP.Certification: "certification", CP.Course: "course"}
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def _blank_digest(kg: KnowledgeGraph, node: ox.BlankNode, path: frozenset[ox.BlankNode]) -> str:
+    """A digest of what blank *node* says, blank objects included (cycles cut)."""
+    lines = []
+    for quad in kg.quads(node):
+        obj = quad.object
+        if isinstance(obj, ox.BlankNode):
+            text = (
+                "_:cycle" if obj in path or obj == node else _blank_digest(kg, obj, path | {node})
+            )
+        else:
+            text = str(obj)
+        lines.append(f"{quad.predicate} {text}")
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:16]
+
+
+class _Keys:
+    """Node keys: an IRI for a named node, ``_:digest`` for a blank node, ``"text"`` for a
+    literal (only ever the object of a link the planner must refuse)."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self._blank: dict[ox.BlankNode, str] = {}
+
+    def __call__(self, term: Any) -> str:
+        if isinstance(term, ox.NamedNode):
+            return term.value
+        if isinstance(term, ox.BlankNode):
+            found = self._blank.get(term)
+            if found is None:
+                found = self._blank[term] = "_:" + _blank_digest(self.kg, term, frozenset())
+            return found
+        if isinstance(term, ox.Literal):
+            return f'"{term.value}"'
+        return str(term)
+
+
+def node_key(kg: KnowledgeGraph, term: Any) -> str:
+    """The planning-graph key of an RDF term (see the module docstring).
+
+    >>> from certpath.graph import load
+    >>> node_key(load(), ox.NamedNode("https://w3id.org/certpath/data/cspo"))
+    'https://w3id.org/certpath/data/cspo'
+    """
+    return _Keys(kg)(term)
 
 
 def _quads(kg: KnowledgeGraph, predicate: str) -> Any:
-    return kg.store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph())
+    return kg.quads(None, ox.NamedNode(predicate), None)
 
 
-def _number(term: Any, subject: Any, prop: str, *, integer: bool = False) -> Any:
+def _name(keys: _Keys, term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return curie(term.value)
+    if isinstance(term, ox.BlankNode):
+        for quad in keys.kg.quads(None, None, term):
+            return f"{_name(keys, quad.subject)} {curie(quad.predicate.value)} [...]"
+        return "[a blank node]"
+    return str(term)
+
+
+def _where(kg: KnowledgeGraph, term: Any) -> str:
+    """`` (in FILE)``: the source file stating the entity *term* is about, when one does."""
+    owner = term
+    for _ in range(3):  # a qualified node: the entity that points to it
+        if not isinstance(owner, ox.BlankNode):
+            break
+        owner = next((q.subject for q in kg.quads(None, None, owner)), None)
+    if not isinstance(owner, ox.NamedNode):
+        return ""
+    for path in kg.sources:
+        found = _states(Path(path), owner)
+        if found:
+            return f" (in {path})"
+    return ""
+
+
+def _states(path: Path, subject: ox.NamedNode) -> bool:
+    from certpath.graph import parse_file
+
+    store = ox.Store()
+    try:
+        parse_file(store, path)
+    except Exception:  # noqa: BLE001 - only a hint for an error message
+        return False
+    return next(iter(store.quads_for_pattern(subject, None, None)), None) is not None
+
+
+def _invalid(keys: _Keys, subject: Any, prop: str, problem: str) -> ValidationError:
+    return ValidationError(
+        f"{_name(keys, subject)} {curie(prop)}: {problem}{_where(keys.kg, subject)}"
+    )
+
+
+def _number(keys: _Keys, term: Any, subject: Any, prop: str, *, integer: bool = False) -> Any:
     """A numeric literal as float (or int), or a one-line error naming entity and property."""
     text = term.value if isinstance(term, ox.Literal) else str(term)
     try:
@@ -54,17 +157,43 @@ def _number(term: Any, subject: Any, prop: str, *, integer: bool = False) -> Any
             raise InvalidOperation
     except InvalidOperation:
         want = "a whole number >= 0" if integer else "a decimal number >= 0"
-        name = curie(subject.value) if isinstance(subject, ox.NamedNode) else "a qualified node"
-        raise ValidationError(f"{name} {curie(prop)}: '{text}' is not {want}") from None
+        raise _invalid(keys, subject, prop, f"'{text}' is not {want}") from None
     return int(value) if integer else float(value)
 
 
-def _level(term: Any, subject: Any) -> int:
+def _level(keys: _Keys, term: Any, subject: Any) -> int:
     text = term.value if isinstance(term, ox.Literal) else ""
-    level = int(text) if text.isdigit() else int(_number(term, subject, CP.level, integer=True))
+    if text.isdigit():
+        level = int(text)
+    else:
+        level = int(_number(keys, term, subject, CP.level, integer=True))
     if not 1 <= level <= 5:
-        raise ValidationError(f"cp:level {level} is outside 1..5 (levels run from 1 to 5)")
+        raise _invalid(keys, subject, CP.level, f"{level} is outside 1..5 (levels run from 1 to 5)")
     return level
+
+
+def _kinds_by_class(kg: KnowledgeGraph) -> dict[str, str]:
+    """Class IRI → kind, for the classes of :data:`KINDS` and every subclass of them."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for quad in _quads(kg, RDFS_SUBCLASSOF):
+        if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.object, ox.NamedNode):
+            parents[quad.subject.value].add(quad.object.value)
+    found: dict[str, str] = {}
+    for cls in set(parents) | set(KINDS):
+        seen, todo = {cls}, [cls]
+        best: str | None = None
+        while todo:
+            current = todo.pop()
+            kind = KINDS.get(current)
+            if kind is not None and (best is None or _PRIORITY[kind] < _PRIORITY[best]):
+                best = kind
+            for parent in parents.get(current, ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        if best is not None:
+            found[cls] = best
+    return found
 
 
 def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
@@ -73,7 +202,9 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     Raises
     ------
     ValidationError
-        A number that is not a number (``"sixteen"`` hours), a negative one, a level outside 1..5.
+        A number that is not a number (``"sixteen"`` hours), a negative one, a level outside
+        1..5, months that are not a whole number >= 1; the message names the entity, the
+        property and the file.
 
     Examples
     --------
@@ -82,140 +213,209 @@ def project(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     >>> G.nodes["https://w3id.org/certpath/data/cspo"]["kind"]
     'offer'
     """
+    keys = _Keys(kg)
     graph = nx.MultiDiGraph()
-    offer_classes = {CP.LearningOpportunity, CP.Certification, CP.Course} | _subclasses(
-        kg, CP.LearningOpportunity
-    )
+    kind_of_class = _kinds_by_class(kg)
+    kinds: dict[str, str] = {}
+    offer_types: dict[str, str] = {}
     for quad in _quads(kg, RDF_TYPE):
-        cls, node = quad.object.value, quad.subject
-        if not isinstance(node, ox.NamedNode) or node.value.startswith(CP_NS):
-            continue
-        kind = "offer" if cls in offer_classes else _KIND_BY_CLASS.get(cls)
+        node = quad.subject
+        if isinstance(node, ox.NamedNode) and node.value.startswith(CP_NS):
+            continue  # the vocabulary's own individuals (delivery modes)
+        cls = quad.object.value
+        kind = kind_of_class.get(cls)
         if kind is None:
             continue
-        attrs = graph.nodes[node.value] if node.value in graph else {}
-        if kind == "offer":
-            previous = attrs.get("offer_type", "offer")
-            attrs["offer_type"] = _OFFER_TYPE.get(cls, previous)
-        graph.add_node(node.value, kind=kind, **{k: v for k, v in attrs.items() if k != "kind"})
-    _add_labels(kg, graph)
-    _add_offer_attributes(kg, graph)
-    _add_levelled_edges(kg, graph)
-    _add_plain_edges(kg, graph)
+        key = keys(node)
+        known = kinds.get(key)
+        if known is None or _PRIORITY[kind] < _PRIORITY[known]:
+            kinds[key] = kind
+        if cls in _OFFER_TYPE:
+            offer_types[key] = min(offer_types.get(key, "course"), _OFFER_TYPE[cls])
+    for key in sorted(kinds):
+        attrs: dict[str, Any] = {"kind": kinds[key]}
+        if kinds[key] == "offer":
+            attrs["offer_type"] = offer_types.get(key, "offer")
+        graph.add_node(key, **attrs)
+    _add_labels(kg, keys, graph)
+    _add_offer_attributes(kg, keys, graph)
+    _add_levelled_edges(kg, keys, graph)
+    _add_plain_edges(kg, keys, graph)
+    _add_counts(kg, keys, graph)
+    _add_generated_labels(graph)
     return graph
 
 
-def _subclasses(kg: KnowledgeGraph, cls: str) -> set[str]:
-    query = "SELECT ?c WHERE { ?c rdfs:subClassOf+ ?top }"
-    return {r["c"].value for r in kg.select(query, top=ox.NamedNode(cls))}
-
-
-def _add_labels(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
+def _add_labels(kg: KnowledgeGraph, keys: _Keys, graph: nx.MultiDiGraph) -> None:
     best: dict[str, tuple[int, str]] = {}
     for prop, rank in ((SKOS_PREFLABEL, 0), (RDFS_LABEL, 2)):
         for quad in _quads(kg, prop):
             node, lit = quad.subject, quad.object
-            if not isinstance(node, ox.NamedNode) or not isinstance(lit, ox.Literal):
+            if not isinstance(lit, ox.Literal) or isinstance(node, ox.Literal):
                 continue
-            key = (rank if (lit.language or "en").startswith("en") else rank + 1, lit.value)
-            if node.value in graph and key < best.get(node.value, (9, "")):
-                best[node.value] = key
+            key = keys(node) if isinstance(node, ox.BlankNode) else node.value
+            if key not in graph:
+                continue
+            rank_key = (rank if (lit.language or "en").startswith("en") else rank + 1, lit.value)
+            if rank_key < best.get(key, (9, "")):
+                best[key] = rank_key
     for node, data in graph.nodes(data=True):
-        data["label"] = best[node][1] if node in best else curie(node).rsplit("/", 1)[-1]
+        if node in best:
+            data["label"] = best[node][1]
+        elif not node.startswith("_:"):
+            data["label"] = curie(node).rsplit("/", 1)[-1]
 
 
-def _add_offer_attributes(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
-    offers = {n for n, d in graph.nodes(data=True) if d["kind"] == "offer"}
+def _offers(graph: nx.MultiDiGraph) -> set[str]:
+    return {n for n, d in graph.nodes(data=True) if d["kind"] == "offer"}
+
+
+def _add_offer_attributes(kg: KnowledgeGraph, keys: _Keys, graph: nx.MultiDiGraph) -> None:
+    offers = _offers(graph)
     for node in offers:
         graph.nodes[node].update(
             hours=0.0, cost=0.0, currency=None, provider=None, delivery=(), validity_months=None
         )
-    for prop, key, integer in (
+    for prop, name, integer in (
         (CP.durationHours, "hours", False),
         (CP.cost, "cost", False),
         (CP.validityMonths, "validity_months", True),
     ):
         for quad in _quads(kg, prop):
-            if quad.subject.value in offers:
-                value = _number(quad.object, quad.subject, prop, integer=integer)
-                graph.nodes[quad.subject.value][key] = value
+            key = keys(quad.subject)
+            if key in offers:
+                graph.nodes[key][name] = _number(
+                    keys, quad.object, quad.subject, prop, integer=integer
+                )
     for quad in _quads(kg, CP.currency):
-        if quad.subject.value in offers:
-            graph.nodes[quad.subject.value]["currency"] = quad.object.value
+        key = keys(quad.subject)
+        if key in offers:
+            graph.nodes[key]["currency"] = quad.object.value
     providers: dict[str, list[str]] = defaultdict(list)
-    for subject, provider in kg.pairs(CP.offeredBy):
-        if subject in offers:
-            providers[subject].append(provider)
-    for subject, found in providers.items():
-        graph.nodes[subject]["provider"] = min(found)
+    for quad in _quads(kg, CP.offeredBy):
+        key = keys(quad.subject)
+        if key in offers:
+            providers[key].append(keys(quad.object))
+    for key, found in providers.items():
+        graph.nodes[key]["provider"] = min(found)
     modes: dict[str, set[str]] = defaultdict(set)
-    for subject, mode in kg.pairs(CP.deliveryMode):
-        if subject in offers:
-            modes[subject].add(mode.removeprefix(CP_NS))
-    for subject, mode_names in modes.items():
-        graph.nodes[subject]["delivery"] = tuple(sorted(mode_names))
+    for quad in _quads(kg, CP.deliveryMode):
+        key = keys(quad.subject)
+        if key in offers and isinstance(quad.object, ox.NamedNode):
+            modes[key].add(quad.object.value.removeprefix(CP_NS))
+    for key, mode_names in modes.items():
+        graph.nodes[key]["delivery"] = tuple(sorted(mode_names))
 
 
-def _qualified_levels(kg: KnowledgeGraph) -> dict[str, dict[tuple[str, str], int]]:
+def _qualified_levels(kg: KnowledgeGraph, keys: _Keys) -> dict[str, dict[tuple[str, str], int]]:
     """Per qualified link, (entity, competency) → highest level its nodes state (1 if unstated)."""
-    competency_of = {q.subject: q.object.value for q in _quads(kg, CP.competency)}
-    level_of = {q.subject: _level(q.object, q.subject) for q in _quads(kg, CP.level)}
+    competency_of = {q.subject: keys(q.object) for q in _quads(kg, CP.competency)}
+    level_of = {q.subject: _level(keys, q.object, q.subject) for q in _quads(kg, CP.level)}
     found: dict[str, dict[tuple[str, str], int]] = {}
     for link in (CP.qualifiedRequirement, CP.qualifiedOutcome):
         levels = found.setdefault(link, {})
         for quad in _quads(kg, link):
             qualified = quad.object
-            if qualified in competency_of and isinstance(quad.subject, ox.NamedNode):
-                key = (quad.subject.value, competency_of[qualified])
+            if qualified in competency_of:
+                key = (keys(quad.subject), competency_of[qualified])
                 levels[key] = max(levels.get(key, 0), level_of.get(qualified, 1))
     return found
 
 
 def _ensure(graph: nx.MultiDiGraph, node: str, kind: str) -> None:
     if node not in graph:
-        graph.add_node(node, kind=kind, label=curie(node).rsplit("/", 1)[-1])
+        label = node if node.startswith(('"', "_:")) else curie(node).rsplit("/", 1)[-1]
+        graph.add_node(node, kind=kind, label=label)
 
 
-def _add_levelled_edges(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
-    qualified = _qualified_levels(kg)
+def _add_levelled_edges(kg: KnowledgeGraph, keys: _Keys, graph: nx.MultiDiGraph) -> None:
+    qualified = _qualified_levels(kg, keys)
     requirement_levels = qualified[CP.qualifiedRequirement]
     outcome_levels = qualified[CP.qualifiedOutcome]
-    for prop, key, levels in (
+    for prop, name, levels in (
         (CP.requires, "requires", requirement_levels),
         (CP.recommends, "recommends", requirement_levels),
         (CP.teaches, "teaches", outcome_levels),
     ):
-        for subject, competency in kg.pairs(prop):
-            if subject not in graph:
+        for quad in _quads(kg, prop):
+            subject = keys(quad.subject)
+            if subject not in graph or isinstance(quad.object, ox.Literal):
                 continue
+            competency = keys(quad.object)
             _ensure(graph, competency, "competency")
             level = levels.get((subject, competency), 1)
-            graph.add_edge(subject, competency, key=key, level=level)
+            graph.add_edge(subject, competency, key=name, level=level)
 
 
-def _add_plain_edges(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
-    for subject, obj in kg.pairs(SKOS_BROADER):
-        if graph.nodes.get(subject, {}).get("kind") == "competency":
-            _ensure(graph, obj, "competency")
-            graph.add_edge(subject, obj, key="broader")
-    for prop, key in (
+def _add_plain_edges(kg: KnowledgeGraph, keys: _Keys, graph: nx.MultiDiGraph) -> None:
+    for quad in _quads(kg, SKOS_BROADER):
+        subject = keys(quad.subject)
+        if graph.nodes.get(subject, {}).get("kind") == "competency" and not isinstance(
+            quad.object, ox.Literal
+        ):
+            broader = keys(quad.object)
+            _ensure(graph, broader, "competency")
+            graph.add_edge(subject, broader, key="broader")
+    for prop, name in (
         (CP.prerequisite, "prerequisite"),
         (CP.member, "member"),
+        (CP.requiresExperience, "requiresExperience"),
+        (CP.role, "role"),
         (CP.leadsTo, "leadsTo"),
         (CP.offeredBy, "offeredBy"),
         (CP.framework, "framework"),
     ):
-        for subject, obj in kg.pairs(prop):
+        for quad in _quads(kg, prop):
+            subject = keys(quad.subject)
             if subject in graph:
+                obj = keys(quad.object)
                 _ensure(graph, obj, "unknown")
-                graph.add_edge(subject, obj, key=key)
-    for quad in _quads(kg, CP.minCount):
-        if quad.subject.value in graph:
-            count = _number(quad.object, quad.subject, CP.minCount, integer=True)
-            graph.nodes[quad.subject.value]["min_count"] = count
+                graph.add_edge(subject, obj, key=name)
+
+
+def _add_counts(kg: KnowledgeGraph, keys: _Keys, graph: nx.MultiDiGraph) -> None:
+    """``min_count`` of groups and ``months`` of experience requirements."""
+    for prop, name, kind in (
+        (CP.minCount, "min_count", "group"),
+        (CP.months, "months", "experience"),
+    ):
+        for quad in _quads(kg, prop):
+            key = keys(quad.subject)
+            if graph.nodes.get(key, {}).get("kind") != kind:
+                continue
+            value = _number(keys, quad.object, quad.subject, prop, integer=True)
+            if kind == "experience" and value < 1:
+                raise _invalid(keys, quad.subject, prop, f"'{value}' is not a whole number >= 1")
+            data = graph.nodes[key]
+            data[name] = max(value, data.get(name, value))
     for _, data in graph.nodes(data=True):
         if data["kind"] == "group":
             data.setdefault("min_count", 1)
+
+
+def _add_generated_labels(graph: nx.MultiDiGraph) -> None:
+    """Labels for groups and experience requirements that state none (blank nodes mostly)."""
+    for node, data in graph.nodes(data=True):
+        if "label" in data:
+            continue
+        if data["kind"] == "group":
+            members = sorted(
+                graph.nodes[v].get("label", v)
+                for _, v, k in graph.out_edges(node, keys=True)
+                if k == "member"
+            )
+            need = data.get("min_count", 1)
+            head = "one of" if need == 1 else f"at least {need} of"
+            data["label"] = f"{head}: {', '.join(members)}"
+        elif data["kind"] == "experience":
+            roles = sorted(
+                graph.nodes[v].get("label", v)
+                for _, v, k in graph.out_edges(node, keys=True)
+                if k == "role"
+            )
+            data["label"] = f"{data.get('months', '?')} months as {' / '.join(roles) or '?'}"
+        else:
+            data["label"] = node
 
 
 def project_neighbourhood(
@@ -227,14 +427,8 @@ def project_neighbourhood(
 ) -> nx.MultiDiGraph:
     """Project only what a question about *targets* can touch, for large or remote graphs.
 
-    The neighbourhood holds the target roles and their requirements; every competency narrower
-    than one that is needed; every offer that teaches one of them, with its prerequisite closure
-    (offers, groups, competencies, recursively); what the person has and holds; and, so that
-    milestones stay exact, every role that needs a competency (or a broader one) that the person
-    has or could learn there. Its triples are copied into a small store and projected by
-    :func:`project`, so both projections agree by construction: the answers of the planner on
-    it equal those on the whole graph. It costs index look-ups per entity instead of a pass over
-    the whole graph.
+    See :func:`certpath.neighbourhood.neighbourhood`: the neighbourhood's triples are copied into
+    a small store and projected by :func:`project`, so both projections agree by construction.
 
     Examples
     --------
@@ -243,120 +437,7 @@ def project_neighbourhood(
     >>> "https://w3id.org/certpath/data/safe-popm-cert" in G
     True
     """
-    walk = _Walk(kg)
-    roles = set(targets)
-    for role in sorted(roles):
-        walk.entity(role)
-        for prop in (CP.requires, CP.recommends):
-            walk.needed.extend(walk.out(role, prop))
-    walk.have.update(have)
-    walk.offers.extend(holds)
-    walk.expand()
-    for role in sorted(walk.milestone_roles() - roles):
-        walk.entity(role)
-        for prop in (CP.requires, CP.recommends):
-            for competency in walk.out(role, prop):
-                walk.entity(competency)
-    small = KnowledgeGraph(walk.small)
-    for quad in _quads(kg, RDFS_SUBCLASSOF):
-        walk.small.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+    from certpath.neighbourhood import neighbourhood
+
+    small = neighbourhood(kg.triple_source(), targets, have=have, holds=holds)
     return project(small)
-
-
-_QUALIFIED_LINKS = frozenset({CP.qualifiedRequirement, CP.qualifiedOutcome, CP.qualifiedHolding})
-
-
-class _Walk:
-    """Index look-ups over a large store, copying each visited entity's triples to a small one."""
-
-    def __init__(self, kg: KnowledgeGraph) -> None:
-        self.kg = kg
-        self.small = ox.Store()
-        self.copied: set[str] = set()
-        self.needed: list[str] = []  # competencies whose teachers (and narrower ones) matter
-        self.offers: list[str] = []
-        self.competencies: set[str] = set()
-        self.have: set[str] = set()  # only their broader ancestors matter, not what teaches them
-        self.visited_offers: set[str] = set()
-
-    def out(self, subject: str, prop: str) -> list[str]:
-        quads = self.kg.store.quads_for_pattern(
-            ox.NamedNode(subject), ox.NamedNode(prop), None, ox.DefaultGraph()
-        )
-        return [q.object.value for q in quads if isinstance(q.object, ox.NamedNode)]
-
-    def into(self, obj: str, prop: str) -> list[str]:
-        quads = self.kg.store.quads_for_pattern(
-            None, ox.NamedNode(prop), ox.NamedNode(obj), ox.DefaultGraph()
-        )
-        return [q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)]
-
-    def entity(self, iri: str) -> None:
-        """Copy the triples of *iri*, and of the blank nodes it points to, to the small store."""
-        if iri in self.copied:
-            return
-        self.copied.add(iri)
-        stack: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(iri)]
-        seen: set[ox.NamedNode | ox.BlankNode] = set()
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            for quad in self.kg.store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-                self.small.add(quad)
-                qualified = quad.predicate.value in _QUALIFIED_LINKS
-                if isinstance(quad.object, ox.BlankNode) or (
-                    qualified and isinstance(quad.object, ox.NamedNode)
-                ):
-                    stack.append(quad.object)
-
-    def expand(self) -> None:
-        """Close over narrower competencies, their teachers and the teachers' prerequisites."""
-        while self.needed or self.offers:
-            while self.needed:
-                competency = self.needed.pop()
-                if competency in self.competencies:
-                    continue
-                self.competencies.add(competency)
-                self.entity(competency)
-                self.needed.extend(self.into(competency, SKOS_BROADER))
-                self.offers.extend(self.into(competency, CP.teaches))
-            while self.offers:
-                offer = self.offers.pop()
-                if offer in self.visited_offers:
-                    continue
-                self.visited_offers.add(offer)
-                self.entity(offer)
-                for provider in self.out(offer, CP.offeredBy):
-                    self.entity(provider)
-                for taught in self.out(offer, CP.teaches):
-                    self.entity(taught)
-                for item in self.out(offer, CP.prerequisite):
-                    self._prerequisite(item)
-
-    def _prerequisite(self, item: str) -> None:
-        self.entity(item)
-        types = {q for q in self.out(item, RDF_TYPE)}
-        if CP.PrerequisiteGroup in types:
-            for member in self.out(item, CP.member):
-                self._prerequisite(member)
-        elif CP.Competency in types:
-            self.needed.append(item)
-        else:
-            self.offers.append(item)
-
-    def milestone_roles(self) -> set[str]:
-        """Roles that need a competency (or a broader one) the person has or could learn here."""
-        reachable = set(self.have)
-        for offer in self.visited_offers:
-            reachable.update(self.out(offer, CP.teaches))
-        stack, seen = list(reachable), set(reachable)
-        while stack:  # broader ancestors: a narrower competency meets a broader requirement
-            competency = stack.pop()
-            self.entity(competency)
-            for broader in self.out(competency, SKOS_BROADER):
-                if broader not in seen:
-                    seen.add(broader)
-                    stack.append(broader)
-        return {role for c in seen for role in self.into(c, CP.requires)}

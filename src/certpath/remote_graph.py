@@ -54,20 +54,29 @@ RULE_1_GAP = """ASK {
 
 
 def _closure_query(roots: str, depth: int) -> str:
-    """Triples of the entities bound to ``?root`` and of the blank nodes below them.
+    """Triples of the entities bound to ``?root`` (by *roots*) and of every node below them that
+    belongs to their description: blank nodes, and objects of the closure links.
 
     A row's subject is its deepest bound ``?bN`` (else ``?root``): no ``BIND``, which Virtuoso's
     compiler fails on in this shape ("sparp_gp_deprecate").
     """
+    from certpath.neighbourhood import CLOSURE_LINKS
+
+    links = ", ".join(f"<{link}>" for link in sorted(CLOSURE_LINKS))
     branches = ["{ ?root ?p ?o }"]
     for level in range(1, depth + 1):
         steps = " ".join(
-            f"?{'root' if i == 1 else f'b{i - 1}'} ?p{i} ?b{i} . FILTER(isBlank(?b{i}))"
+            f"?{'root' if i == 1 else f'b{i - 1}'} ?p{i} ?b{i} . "
+            f"FILTER(isBlank(?b{i}) || ?p{i} IN ({links}))"
             for i in range(1, level + 1)
         )
         branches.append(f"{{ {steps} ?b{level} ?p ?o }}")
     chain = " ".join(f"?b{i}" for i in range(1, depth + 1))
     return f"SELECT ?root {chain} ?p ?o WHERE {{ {roots} {' UNION '.join(branches)} }}"
+
+
+def _values(variable: str, iris: Sequence[str]) -> str:
+    return f"VALUES ?{variable} {{ " + " ".join(f"<{iri}>" for iri in iris) + " }"
 
 
 def _owner_chains(start: str, depth: int) -> str:
@@ -296,14 +305,19 @@ class RemoteGraph(KnowledgeGraph):
         return preferred, aliases
 
     # -------------------------------------------------------------- batched look-ups
+    # The TripleSource protocol of certpath.neighbourhood: one round trip per batch.
 
-    def describe(self, iris: Iterable[str]) -> list[ox.Quad]:
-        """The triples of *iris* and of the blank nodes below them, fetched in batches."""
-        wanted = list(dict.fromkeys(iris))
-        self._fetch([iri for iri in wanted if iri not in self._described])
+    def triple_source(self) -> RemoteGraph:
+        """This graph answers the neighbourhood walk's batched look-ups itself."""
+        return self
+
+    def _closure(self, roots: Iterable[Subject]) -> list[ox.Quad]:
+        """The cached description of *roots* (blank nodes and closure links followed)."""
+        from certpath.neighbourhood import CLOSURE_LINKS
+
         out: list[ox.Quad] = []
         seen: set[Subject] = set()
-        stack: list[Subject] = [ox.NamedNode(iri) for iri in wanted]
+        stack = list(roots)
         while stack:
             node = stack.pop()
             if node in seen:
@@ -311,51 +325,91 @@ class RemoteGraph(KnowledgeGraph):
             seen.add(node)
             for quad in self._cache.quads_for_pattern(node, None, None, ox.DefaultGraph()):
                 out.append(quad)
-                if isinstance(quad.object, ox.BlankNode):
-                    stack.append(quad.object)
+                obj = quad.object
+                if isinstance(obj, ox.BlankNode) or (
+                    isinstance(obj, ox.NamedNode) and quad.predicate.value in CLOSURE_LINKS
+                ):
+                    stack.append(obj)
         return out
 
-    def _fetch(self, iris: Sequence[str], depth: int = DEPTH) -> None:
-        """Fetch the closures of *iris* into the cache: batches, halved when an answer is capped."""
-        if not iris:
-            return
-        self._discover()
-        for start in range(0, len(iris), BATCH):
-            self._fetch_batch(list(iris[start : start + BATCH]), depth)
+    def describe(self, iris: Iterable[str]) -> list[ox.Quad]:
+        """The triples of *iris* and of the nodes in their description, fetched in batches.
 
-    def _fetch_batch(self, iris: list[str], depth: int) -> None:
-        values = "VALUES ?root { " + " ".join(f"<{iri}>" for iri in iris) + " }"
+        An entity is fetched once per command, so its blank nodes are the same objects every
+        time it is described.
+        """
+        wanted = list(dict.fromkeys(iris))
+        missing = [iri for iri in wanted if iri not in self._described]
+        for start in range(0, len(missing), BATCH):
+            self._describe_batch(missing[start : start + BATCH])
+        return self._closure(ox.NamedNode(iri) for iri in wanted)
+
+    def _describe_batch(self, iris: list[str]) -> None:
         try:
-            result = self.endpoint.select(_closure_query(values, depth))
+            self._fetch(_values("root", iris))
         except QueryTruncated:
             if len(iris) == 1:
                 raise
-            half = len(iris) // 2
-            self._fetch_batch(iris[:half], depth)
-            self._fetch_batch(iris[half:], depth)
-            return
-        triples = set()
-        for row in result.rows:
-            *chain, p, o = row
-            subject = next((b for b in reversed(chain) if b is not None), None)
-            if subject is not None and p is not None and o is not None:
-                triples.add((subject, p, o))
-        subjects = {s for s, _, _ in triples}
-        deep = any(isinstance(o, ox.BlankNode) and o not in subjects for _, _, o in triples)
-        if deep:  # blank nodes nested deeper than one answer reached: ask again, deeper
-            self._fetch_batch(iris, depth * 2)
-            return
-        self._cache.extend(ox.Quad(s, p, o) for s, p, o in triples)  # type: ignore[arg-type]
-        self._described.update(iris)
+            self._describe_batch(iris[: len(iris) // 2])
+            self._describe_batch(iris[len(iris) // 2 :])
 
-    def subjects(self, predicate: str, objects: Iterable[str]) -> list[ox.Quad]:
-        """The triples ``?s predicate o`` for each IRI ``o`` of *objects*, in batches."""
+    def describe_subjects(self, predicate: str, objects: Sequence[str]) -> list[ox.Quad]:
+        """The description of every subject (IRI or blank) linked by *predicate* to *objects*."""
         wanted = list(dict.fromkeys(objects))
-        missing = [o for o in wanted if (predicate, o) not in self._into]
-        for start in range(0, len(missing), BATCH):
-            chunk = missing[start : start + BATCH]
-            self._subjects_batch(predicate, chunk)
-        return [quad for o in wanted for quad in self._into[(predicate, o)]]
+        roots: list[Subject] = []
+        for start in range(0, len(wanted), BATCH):
+            roots += self._subjects_of(predicate, wanted[start : start + BATCH])
+        return self._closure(roots)
+
+    def _subjects_of(self, predicate: str, objects: list[str]) -> list[Subject]:
+        try:
+            return self._fetch(f"{_values('o', objects)} ?root <{predicate}> ?o .")
+        except QueryTruncated:
+            if len(objects) == 1:
+                raise
+            half = len(objects) // 2
+            return self._subjects_of(predicate, objects[:half]) + self._subjects_of(
+                predicate, objects[half:]
+            )
+
+    def _fetch(self, roots: str, depth: int = DEPTH) -> list[Subject]:
+        """Fetch the descriptions of the roots that *roots* binds into the cache: the roots.
+
+        Nodes nested deeper than *depth* are asked again, deeper. A root already described keeps
+        its cached triples (and blank nodes).
+        """
+        from certpath.neighbourhood import CLOSURE_LINKS
+
+        self._discover()
+        result = self.endpoint.select(_closure_query(roots, depth))
+        triples: set[tuple[Any, Any, Any]] = set()
+        found: set[Subject] = set()
+        for row in result.rows:
+            root, *chain, p, o = row
+            if not isinstance(root, ox.NamedNode | ox.BlankNode) or p is None or o is None:
+                continue
+            found.add(root)
+            subject = next((b for b in reversed(chain) if b is not None), root)
+            triples.add((subject, p, o))
+        subjects = {s for s, _, _ in triples}
+        unexpanded = any(
+            (
+                isinstance(o, ox.BlankNode)
+                or (isinstance(o, ox.NamedNode) and p.value in CLOSURE_LINKS)
+            )
+            and o not in subjects
+            and not (isinstance(o, ox.NamedNode) and o.value in self._described)
+            for _, p, o in triples
+        )
+        if unexpanded and depth < 4 * DEPTH:  # nested deeper than this answer reached
+            return self._fetch(roots, depth * 2)
+        self._cache.extend(
+            ox.Quad(s, p, o)
+            for s, p, o in triples
+            if not (isinstance(s, ox.NamedNode) and s.value in self._described)
+        )
+        self._described.update(s.value for s in subjects | found if isinstance(s, ox.NamedNode))
+        return sorted(found, key=str)
 
     def _subjects_batch(self, predicate: str | None, objects: list[str]) -> None:
         self._discover()

@@ -40,6 +40,7 @@ KIND_CLASSES: dict[str, frozenset[str]] = {
     "provider": frozenset({CP.Provider}),
     "framework": frozenset({CP.Framework}),
     "group": frozenset({CP.PrerequisiteGroup}),
+    "experience": frozenset({CP.ExperienceRequirement}),
     "person": frozenset({CP.Person}),
 }
 
@@ -264,6 +265,7 @@ def suggest(
     hits = search(kg, text, limit=limit, kinds=kinds)
     if not hits:
         slugs = {slugify(label): iri for iri, _, label, _ in _all_labels(kg)}
-        close = difflib.get_close_matches(slugify(text), list(slugs), n=limit, cutoff=0.5)
-        return [f"{label_of(kg, slugs[s])} ({curie(slugs[s])})" for s in close]
+        close = difflib.get_close_matches(slugify(text), list(slugs), n=limit * 10, cutoff=0.5)
+        fitting = [s for s in close if _matches_kind(kg, slugs[s], kinds)][:limit]
+        return [f"{label_of(kg, slugs[s])} ({curie(slugs[s])})" for s in fitting]
     return [f"{h.label} ({curie(h.iri)})" for h in hits]

@@ -46,8 +46,6 @@ class State:
     store: str | None = None
     _kg: KnowledgeGraph | None = None
     _projection: nx.MultiDiGraph | None = None
-    #: The neighbourhood projection a planning command answered from (names are read from it).
-    planning_graph: nx.MultiDiGraph | None = None
 
     @property
     def kg(self) -> KnowledgeGraph:

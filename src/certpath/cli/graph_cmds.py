@@ -75,11 +75,17 @@ def _value_text(value: dict[str, Any]) -> str:
     """One value of :func:`certpath.describe.describe` as text."""
     if "node" in value:
         inner = value["node"]
-        competency = inner.get("cp:competency")
-        if competency is not None:
-            level = inner.get("cp:level", {}).get("value", "1")
-            return f"{_value_text(competency)} at level {level}"
-        return "[" + "; ".join(f"{k} {_value_text(v)}" for k, v in inner.items()) + "]"
+        if "cp:competency" in inner:
+            levels = inner.get("cp:level") or [{"value": "1"}]
+            competency = ", ".join(_value_text(v) for v in inner["cp:competency"])
+            return f"{competency} at level {levels[0].get('value', '1')}"
+        parts = [
+            f"{k} {', '.join(_value_text(v) for v in values)}"
+            for k, values in inner.items()
+            if k != "rdf:type"
+        ]
+        named = f"{value['label']} ({value['curie']}) " if "iri" in value else ""
+        return named + "[" + "; ".join(parts) + "]"
     if "iri" in value:
         level = f" (level {value['level']})" if "level" in value else ""
         label = value["label"]

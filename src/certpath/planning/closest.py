@@ -1,0 +1,150 @@
+"""Closest roles: every role ranked by the exact cost of its shortest learning path."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+
+from certpath.errors import InputError
+from certpath.planning.index import Snapshot, snapshot
+from certpath.planning.paths import plan_in
+from certpath.planning.question import MEASURES, Question
+from certpath.planning.reduction import reduce, structure_reasons
+from certpath.planning.results import ClosestRoles, RoleDistance
+from certpath.planning.rules import Person, meets, person
+from certpath.planning.solving import check_currencies, least
+
+__all__ = ["closest_roles"]
+
+
+class _Bounds:
+    """Lower bounds on the cost of reaching a role, from the cheapest offer of each missing
+    requirement (remembered per requirement for one ranking)."""
+
+    def __init__(self, s: Snapshot, base: Person, minimize: str) -> None:
+        self.s = s
+        self.base = base
+        self.minimize = minimize
+        self._cheapest: dict[tuple[str, int], float] = {}
+
+    def _weight(self, offer: str) -> float:
+        if self.minimize == "steps":
+            return 1.0
+        return self.s.hours(offer) if self.minimize == "hours" else self.s.cost(offer)
+
+    def cheapest(self, c: str, level: int) -> float:
+        """The least cost of one offer (not held) meeting (c, level); inf when none does."""
+        key = (c, level)
+        found = self._cheapest.get(key)
+        if found is None:
+            weights = [
+                self._weight(o) for o in self.s.satisfiers(c, level) if o not in self.base.held
+            ]
+            found = self._cheapest[key] = min(weights, default=math.inf)
+        return found
+
+    def lower_bound(self, role: str) -> float:
+        """A lower bound on any plan to *role* (inf: none exists).
+
+        The larger of: the dearest, over missing requirements, of the cheapest offer meeting it;
+        and the sum of those cheapest costs over requirements whose offers are pairwise
+        disjoint (taken dearest first), since a plan holds a different offer for each of them.
+        """
+        needs: list[tuple[float, frozenset[str]]] = []
+        for c, level in self.s.requirements(role).items():
+            if meets(self.base, c, level):
+                continue
+            cost = self.cheapest(c, level)
+            if cost == math.inf:
+                return math.inf
+            needs.append((cost, self.s.satisfiers(c, level)))
+        needs.sort(key=lambda n: -n[0])
+        used: set[str] = set()
+        disjoint = 0.0
+        for cost, offers in needs:
+            if used.isdisjoint(offers):  # held offers are in no plan: sharing them is harmless
+                disjoint += cost
+                used |= offers - self.base.held
+        return max(needs[0][0] if needs else 0.0, disjoint)
+
+
+def closest_roles(
+    G: nx.MultiDiGraph,
+    *,
+    have: Mapping[str, int] | None = None,
+    holds: Iterable[str] = (),
+    top: int | None = 10,
+    minimize: str = "hours",
+) -> ClosestRoles:
+    """Return roles ranked by the exact cost of their shortest learning path.
+
+    Feasible roles come first, by cost in *minimize* then IRI; roles with no plan follow
+    (``feasible=False``), by IRI. At most *top* are returned (all when None), each with its
+    plan. Roles are costed in the order of a lower bound and the search stops once that bound
+    exceeds the *top*-th exact cost, so the ranking is exact; only the roles returned are
+    planned in full. The result is a sequence of
+    :class:`~certpath.planning.results.RoleDistance`.
+
+    Raises
+    ------
+    InputError
+        An unknown measure or a *top* below 1.
+    MixedCurrencies
+        *minimize* is ``"cost"`` and a role's candidate offers carry several currencies.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from(["r1", "r2"], kind="role")
+    >>> G.add_node("c", kind="competency")
+    >>> G.add_node("a", kind="offer", hours=5.0, cost=0.0, currency=None)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=1)
+    >>> _ = G.add_edge("r1", "c", key="requires", level=1)
+    >>> [(d.role, d.cost) for d in closest_roles(G)]
+    [('r2', 0.0), ('r1', 5.0)]
+    """
+    if minimize not in MEASURES:
+        raise InputError(f"--minimize {minimize}: use one of {', '.join(MEASURES)}")
+    if top is not None and top < 1:
+        raise InputError(f"--top {top}: a whole number >= 1")
+    s = snapshot(G)
+    template = Question("", have=dict(have or {}), holds=tuple(holds), minimize=minimize)
+    base = person(s, template.have, template.holds)
+    bounds = _Bounds(s, base, minimize)
+    ranked_bounds = sorted((bounds.lower_bound(r), r) for r in s.of_kind("role"))
+    costs: dict[str, float | None] = {}
+    feasible: list[tuple[float, str]] = []  # (cost, role), kept sorted
+    for bound, role in ranked_bounds:
+        if top is not None and len(feasible) >= top:
+            kth = feasible[top - 1][0]
+            if bound > kth + 1e-9 * max(1.0, abs(kth)):
+                break
+        cost = None
+        if bound != math.inf:
+            question = template.replace(target=role)
+            r = reduce(s, question, base)
+            if not structure_reasons(s, r):
+                check_currencies(s, r)
+                cost = least(s, r, minimize)
+        costs[role] = cost
+        if cost is not None:
+            feasible.append((cost, role))
+            feasible.sort()
+    infeasible = sorted(r for r, c in costs.items() if c is None)
+    ranked = [r for _, r in feasible] + infeasible
+    if top is not None:
+        ranked = ranked[:top]
+    found: list[RoleDistance] = []
+    for role in ranked:
+        reqs = s.requirements(role)
+        met = sum(1 for c, lv in reqs.items() if meets(base, c, lv))
+        plan = None
+        if costs[role] is not None:
+            plan = plan_in(s, template.replace(target=role), base=base)
+        cost = None if plan is None else plan.total(minimize)
+        found.append(
+            RoleDistance(role, s.label(role), plan is not None, cost, met, len(reqs), plan)
+        )
+    return ClosestRoles(minimize, tuple(found))

@@ -1,0 +1,224 @@
+"""A question reduced to the offers that matter, and why no plan exists when none does.
+
+The candidates are the offers that teach a missing requirement (or are included) and,
+transitively, the offers that could supply their prerequisites not met yet, minus the offers that
+can never be started (holdings only grow, so a fixpoint finds them). When a requirement has no
+allowed teacher, or every teacher is blocked, the reasons are reported whatever the budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from certpath.errors import EntityNotFound, NoPlan
+from certpath.planning.index import Snapshot
+from certpath.planning.question import Question
+from certpath.planning.rules import (
+    Person,
+    group_need,
+    item_met,
+    meets,
+    person,
+    startable,
+    suppliers,
+)
+
+__all__ = ["Allowed", "Reduced", "describe_reason", "no_plan", "reduce", "structure_reasons"]
+
+
+class Allowed:
+    """Which offers a question may use: not held, not excluded (by IRI or provider), delivered
+    in one of the modes asked for; decided per offer when first asked."""
+
+    def __init__(self, s: Snapshot, question: Question, held: set[str]) -> None:
+        self.s = s
+        self.held = held
+        self.banned = set(question.exclude)
+        self.modes = None if question.delivery is None else set(question.delivery)
+        self._seen: dict[str, bool] = {}
+
+    def __call__(self, offer: str) -> bool:
+        found = self._seen.get(offer)
+        if found is None:
+            s = self.s
+            found = self._seen[offer] = (
+                s.kind(offer) == "offer"
+                and offer not in self.held
+                and offer not in self.banned
+                and not (self.banned and s.providers(offer) & self.banned)
+                and (self.modes is None or bool(set(s.delivery(offer)) & self.modes))
+            )
+        return found
+
+
+@dataclass
+class Reduced:
+    """A planning question reduced to the offers that matter."""
+
+    question: Question
+    base: Person
+    requirements: dict[str, int]
+    unmet: list[tuple[str, int]]
+    allowed: Allowed
+    startable: set[str]
+    candidates: set[str]
+    final: Person
+    include: list[str]
+
+
+def _closure(s: Snapshot, base: Person, seeds: Iterable[str], pool: Allowed | set[str]) -> set[str]:
+    """*seeds* in *pool* and, transitively, the offers in *pool* that supply their
+    prerequisites not met in *base*."""
+
+    def inside(o: str) -> bool:
+        return o in pool if isinstance(pool, set) else pool(o)
+
+    found = {o for o in seeds if inside(o)}
+    todo = sorted(found)
+    while todo:
+        offer = todo.pop()
+        for item in s.prerequisites(offer):
+            new = sorted(o for o in suppliers(s, base, offer, item) if o not in found and inside(o))
+            found.update(new)
+            todo.extend(new)
+    return found
+
+
+def _fixpoint(s: Snapshot, base: Person, pool: set[str]) -> tuple[set[str], Person]:
+    """Offers of *pool* that can ever be started (holdings only grow), and the final state.
+
+    Prerequisites ask competencies at level 1 only, so the final state records what the taken
+    offers teach at level 1 (on top of *base*); it serves prerequisite checks, not levels.
+    """
+    state = base.copy()
+    reach = state.reach
+    taken: set[str] = set()
+    left = sorted(pool)
+    while left:
+        rest = []
+        for o in left:
+            if startable(s, state, o):
+                state.held.add(o)
+                taken.add(o)
+                for c in s.teaches(o):
+                    if c not in reach:
+                        for b in s.broad(c):
+                            reach.setdefault(b, 1)
+            else:
+                rest.append(o)
+        if len(rest) == len(left):
+            break
+        left = rest
+    return taken, state
+
+
+def reduce(s: Snapshot, question: Question, base: Person | None = None) -> Reduced:
+    """Reduce *question* to the offers that matter.
+
+    Raises
+    ------
+    EntityNotFound
+        An included IRI that is not an offer.
+    ValidationError
+        A prerequisite that points to something the vocabulary does not allow.
+    """
+    if base is None:
+        base = person(s, question.have, question.holds)
+    reqs = s.requirements(question.target, question.with_recommended)
+    unmet = sorted((c, lv) for c, lv in reqs.items() if not meets(base, c, lv))
+    wanted = [o for o in question.include if o not in base.held]
+    for o in wanted:
+        if s.kind(o) != "offer":
+            raise EntityNotFound(f"no offer {o!r} in the graph to include")
+    allowed = Allowed(s, question, base.held)
+    seeds = {o for c, lv in unmet for o in s.satisfiers(c, lv)} | set(wanted)
+    wide = _closure(s, base, seeds, allowed)
+    can_start, final = _fixpoint(s, base, wide)
+    candidates = _closure(s, base, seeds, can_start)
+    return Reduced(question, base, reqs, unmet, allowed, can_start, candidates, final, wanted)
+
+
+def _missing(s: Snapshot, final: Person, offer: str) -> list[str]:
+    return [p for p in s.prerequisites(offer) if not item_met(s, final, offer, p)]
+
+
+def structure_reasons(s: Snapshot, r: Reduced) -> list[dict[str, object]]:
+    """Why no plan exists whatever the budget (empty when some plan exists)."""
+    reasons: list[dict[str, object]] = []
+    for c, level in r.unmet:
+        teachers = sorted(o for o in s.satisfiers(c, level) if r.allowed(o))
+        if not teachers:
+            reasons.append({"kind": "untaught", "competency": c, "level": level})
+        elif not set(teachers) & r.startable:
+            for o in teachers:
+                reasons.append(
+                    {
+                        "kind": "blocked",
+                        "offer": o,
+                        "prerequisites": _missing(s, r.final, o),
+                        "competency": c,
+                    }
+                )
+    for o in r.include:
+        if o not in r.startable:
+            reasons.append(
+                {
+                    "kind": "include",
+                    "offer": o,
+                    "prerequisites": _missing(s, r.final, o),
+                    "allowed": r.allowed(o),
+                }
+            )
+    return reasons
+
+
+def _item_text(s: Snapshot, item: str) -> str:
+    text = s.label(item)
+    if s.kind(item) == "group" and group_need(s, item) is None:
+        need = s.attr(item, "min_count", 1)
+        text += (
+            f" (cannot be met: it asks for {need} of its {len(s.members(item))} members; "
+            "a group needs 1 <= cp:minCount <= its number of members)"
+        )
+    return text
+
+
+def describe_reason(s: Snapshot, reason: Mapping[str, object]) -> str:
+    """One reason of :func:`structure_reasons` (or a budget reason) in words."""
+    kind = reason["kind"]
+    if kind == "untaught":
+        return (
+            f"nothing allowed teaches {s.label(str(reason['competency']))} "
+            f"at level {reason['level']} or above"
+        )
+    if kind == "blocked":
+        prerequisites = reason["prerequisites"]
+        assert isinstance(prerequisites, list)
+        names = ", ".join(_item_text(s, str(p)) for p in prerequisites)
+        return f"{s.label(str(reason['offer']))} cannot be started (needs {names})"
+    if kind == "include":
+        if not reason["allowed"]:
+            return f"included offer {s.label(str(reason['offer']))} is excluded or filtered out"
+        return f"included offer {s.label(str(reason['offer']))} can never be started"
+    unit = " hours" if reason["measure"] == "hours" else ""
+    return (
+        f"the {reason['measure']} budget {_num(reason['budget'])}{unit} is too small "
+        f"(least {_num(reason['least'])}{unit})"
+    )
+
+
+def _num(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def no_plan(s: Snapshot, target: str, reasons: list[dict[str, object]]) -> NoPlan:
+    """The :class:`NoPlan` error for *reasons* (the first one in words, and how many more)."""
+    more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+    message = f"no learning path to {s.label(target)}: {describe_reason(s, reasons[0])}{more}"
+    return NoPlan(message, reasons)
+
+
+def currencies(s: Snapshot, offers: Iterable[str]) -> list[str]:
+    """The currencies of *offers*' prices, sorted."""
+    return sorted({c for o in offers if (c := s.currency(o)) is not None})

@@ -1,0 +1,342 @@
+"""What planning answers: plans, steps, gaps, role rankings and careers, each describing itself.
+
+Every result carries the labels a reader needs (of steps, providers, competencies, roles), so a
+report never goes back to the graph, and has ``to_dict()``: the JSON that ``--format json`` and the
+HTTP API print (the shapes documented in README.md; labels appear there where the contract has
+them, the other labels are for reports and notebooks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+from certpath.errors import MixedCurrencies, NoPlan
+
+__all__ = [
+    "Alternative",
+    "CareerPath",
+    "ClosestRoles",
+    "Gap",
+    "LearningPlan",
+    "MetRequirement",
+    "Milestone",
+    "PlanStep",
+    "Requirement",
+    "RoleDistance",
+    "RoleGaps",
+    "no_plan_to_dict",
+]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A competency needed at a level."""
+
+    competency: str
+    level: int
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"competency", "level"}``."""
+        return {"competency": self.competency, "level": self.level}
+
+
+@dataclass(frozen=True)
+class MetRequirement:
+    """A requirement the person meets before any step, and what meets it."""
+
+    competency: str
+    level: int
+    met_by: str
+    label: str = ""
+    met_by_label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"competency", "level", "met_by"}``."""
+        return {"competency": self.competency, "level": self.level, "met_by": self.met_by}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """Role ``role`` has every requirement met after step ``after_step`` (0-based)."""
+
+    after_step: int
+    role: str
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"after_step", "role"}``."""
+        return {"after_step": self.after_step, "role": self.role}
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of a plan: an offer to complete, with what it is first to meet and what
+    unlocked it (``unlocked_labels`` names each entry of ``unlocked_by``)."""
+
+    iri: str
+    label: str
+    hours: float
+    cost: float
+    currency: str | None
+    provider: str | None
+    delivery: tuple[str, ...]
+    meets: tuple[Requirement, ...]
+    unlocked_by: tuple[str, ...]
+    provider_label: str | None = None
+    unlocked_labels: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The step as in ``path --format json``."""
+        return {
+            "iri": self.iri,
+            "label": self.label,
+            "hours": self.hours,
+            "cost": self.cost,
+            "currency": self.currency,
+            "provider": self.provider,
+            "delivery": list(self.delivery),
+            "meets": [m.to_dict() for m in self.meets],
+            "unlocked_by": list(self.unlocked_by),
+        }
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A next-best plan; ``difference`` is its excess over the best in the primary measure."""
+
+    steps: tuple[str, ...]
+    total_hours: float
+    total_cost: float | None
+    total_steps: int
+    difference: float
+    currency: str | None = None
+    labels: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"steps", "total", "difference"}``."""
+        return {
+            "steps": list(self.steps),
+            "total": _total_dict(
+                self.total_hours, self.total_cost, self.currency, self.total_steps
+            ),
+            "difference": self.difference,
+        }
+
+
+@dataclass(frozen=True)
+class LearningPlan:
+    """A learning path to ``target``.
+
+    ``optimal`` is False for the greedy heuristic and for a search stopped by a time limit; then
+    ``bound`` is a proven lower bound of the primary measure and ``gap`` the relative distance of
+    this plan to it (None when unknown).
+    """
+
+    target: str
+    target_label: str
+    minimize: str
+    optimal: bool
+    steps: tuple[PlanStep, ...]
+    total_hours: float
+    total_cost: float | None
+    currency: str | None
+    already_met: tuple[MetRequirement, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+    bound: float | None = None
+    gap: float | None = None
+    #: Why fewer alternatives than asked for came back (empty when all did).
+    alternatives_note: str = ""
+
+    @property
+    def total_steps(self) -> int:
+        """The number of steps."""
+        return len(self.steps)
+
+    def total(self, measure: str) -> float:
+        """The plan's total in ``measure`` (cost must be in one currency)."""
+        if measure == "steps":
+            return float(self.total_steps)
+        if measure == "hours":
+            return self.total_hours
+        if self.total_cost is None:
+            raise MixedCurrencies(f"the plan to {self.target_label} mixes currencies")
+        return self.total_cost
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (plain ``dict``, ``list``, ``str``, ``int``, ``float``, ``None``)."""
+        data: dict[str, Any] = {
+            "target": {"iri": self.target, "label": self.target_label},
+            "minimize": self.minimize,
+            "optimal": self.optimal,
+            "total": _total_dict(
+                self.total_hours, self.total_cost, self.currency, self.total_steps
+            ),
+            "steps": [s.to_dict() for s in self.steps],
+            "already_met": [m.to_dict() for m in self.already_met],
+            "milestones": [m.to_dict() for m in self.milestones],
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
+        if not self.optimal and (self.bound is not None or self.gap is not None):
+            data["bound"] = self.bound
+            data["gap"] = self.gap
+        return data
+
+
+@dataclass(frozen=True)
+class Gap:
+    """How a person stands against one requirement of a role; ``offers`` (with
+    ``offer_labels``) teach it at the level needed, fewest hours first."""
+
+    competency: str
+    label: str
+    required_level: int
+    held_level: int
+    status: str
+    essential: bool
+    offers: tuple[str, ...]
+    offer_labels: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of ``gaps --format json``."""
+        return {
+            "competency": self.competency,
+            "label": self.label,
+            "required_level": self.required_level,
+            "held_level": self.held_level,
+            "status": self.status,
+            "essential": self.essential,
+            "offers": list(self.offers),
+        }
+
+
+@dataclass(frozen=True)
+class RoleGaps:
+    """Every requirement of role ``target`` against what the person has."""
+
+    target: str
+    target_label: str
+    gaps: tuple[Gap, ...]
+
+    def __iter__(self) -> Iterator[Gap]:
+        return iter(self.gaps)
+
+    def __len__(self) -> int:
+        return len(self.gaps)
+
+    @overload
+    def __getitem__(self, index: int) -> Gap: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Gap, ...]: ...
+    def __getitem__(self, index: int | slice) -> Gap | tuple[Gap, ...]:
+        return self.gaps[index]
+
+    @property
+    def met(self) -> int:
+        """Essential requirements met."""
+        return sum(g.status == "met" for g in self.gaps if g.essential)
+
+    @property
+    def essential(self) -> int:
+        """Essential requirements in all."""
+        return sum(g.essential for g in self.gaps)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``gaps --format json``: ``{"target": {"iri", "label"}, "gaps": [...]}``."""
+        return {
+            "target": {"iri": self.target, "label": self.target_label},
+            "gaps": [g.to_dict() for g in self.gaps],
+        }
+
+
+@dataclass(frozen=True)
+class RoleDistance:
+    """A role and the exact cost (primary measure) of the shortest path to it."""
+
+    role: str
+    label: str
+    feasible: bool
+    cost: float | None
+    met: int
+    total: int
+    plan: LearningPlan | None = field(default=None, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of ``closest --format json``."""
+        return {
+            "iri": self.role,
+            "label": self.label,
+            "feasible": self.feasible,
+            "cost": self.cost,
+            "met": self.met,
+            "total": self.total,
+            "steps": [s.iri for s in self.plan.steps] if self.plan else None,
+        }
+
+
+@dataclass(frozen=True)
+class ClosestRoles:
+    """Roles ranked by the exact cost, in ``minimize``, of reaching them."""
+
+    minimize: str
+    roles: tuple[RoleDistance, ...]
+
+    def __iter__(self) -> Iterator[RoleDistance]:
+        return iter(self.roles)
+
+    def __len__(self) -> int:
+        return len(self.roles)
+
+    @overload
+    def __getitem__(self, index: int) -> RoleDistance: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[RoleDistance, ...]: ...
+    def __getitem__(self, index: int | slice) -> RoleDistance | tuple[RoleDistance, ...]:
+        return self.roles[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``closest --format json``: ``{"minimize", "roles": [...]}``."""
+        return {"minimize": self.minimize, "roles": [r.to_dict() for r in self.roles]}
+
+
+@dataclass(frozen=True)
+class CareerPath:
+    """A chain of roles over ``leadsTo`` and the plan of each hop, planned one after the other
+    from what the person has gained so far (``role_labels`` names each of ``roles``)."""
+
+    source: str
+    target: str
+    minimize: str
+    roles: tuple[str, ...]
+    hops: tuple[LearningPlan, ...]
+    total: float
+    role_labels: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``career --format json``."""
+        return {
+            "source": self.source,
+            "target": self.target,
+            "minimize": self.minimize,
+            "roles": list(self.roles),
+            "total": self.total,
+            "hops": [h.to_dict() for h in self.hops],
+        }
+
+
+def _total_dict(
+    hours: float, cost: float | None, currency: str | None, steps: int
+) -> dict[str, Any]:
+    return {"hours": hours, "cost": cost, "currency": currency, "steps": steps}
+
+
+def no_plan_to_dict(err: NoPlan) -> dict[str, Any]:
+    """Return ``{"feasible": False, "message": ..., "reasons": [...]}`` for a :class:`NoPlan`.
+
+    >>> no_plan_to_dict(NoPlan("no learning path to X: ...", [{"kind": "untaught"}]))["feasible"]
+    False
+    """
+    return {"feasible": False, "message": str(err), "reasons": [dict(r) for r in err.reasons]}

@@ -1,0 +1,159 @@
+"""From a reduced question to offer sets: the 0/1 model for :mod:`certpath._milp`, the exact
+search, the greedy baseline and the least budgets that would do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from certpath import _milp
+from certpath.errors import MixedCurrencies
+from certpath.planning.index import Snapshot
+from certpath.planning.reduction import Reduced, currencies, no_plan
+from certpath.planning.rules import Person, item_met, meets, options, startable
+
+__all__ = ["budget_reasons", "greedy", "least", "model", "solve"]
+
+
+def model(s: Snapshot, r: Reduced) -> _milp.PlanModel:
+    """The reduced question as a 0/1 program input.
+
+    Supplier sets are intersected with the candidates once per prerequisite item, not once per
+    offer that needs it, so building the model stays linear in its size.
+    """
+    cands = r.candidates
+    kept: dict[frozenset[str], frozenset[str]] = {}
+
+    def inside(suppliers: frozenset[str]) -> frozenset[str]:
+        found = kept.get(suppliers)
+        if found is None:
+            found = kept[suppliers] = suppliers & cands
+        return found
+
+    prerequisites: dict[str, tuple[_milp.Prerequisite, ...]] = {}
+    for o in sorted(cands):
+        items = []
+        for p in s.prerequisites(o):
+            if item_met(s, r.base, o, p):
+                continue
+            need, opts = options(s, r.base, o, p)
+            items.append(
+                _milp.Prerequisite(need, tuple(tuple(sorted(inside(x) - {o})) for x in opts))
+            )
+        prerequisites[o] = tuple(items)
+    return _milp.PlanModel(
+        offers=tuple(sorted(cands)),
+        hours={o: s.hours(o) for o in cands},
+        cost={o: s.cost(o) for o in cands},
+        requirements=tuple(tuple(sorted(s.satisfiers(c, lv) & cands)) for c, lv in r.unmet),
+        prerequisites=prerequisites,
+        include=tuple(sorted(r.include)),
+    )
+
+
+def check_currencies(s: Snapshot, r: Reduced) -> bool:
+    """Whether the candidates mix currencies; raises when money must be added up across them."""
+    found = currencies(s, r.candidates)
+    mixed = len(found) > 1
+    q = r.question
+    if mixed and (q.minimize == "cost" or "cost" in q.budgets):
+        raise MixedCurrencies(
+            f"offers that could lead to {s.label(q.target)} are priced in several currencies "
+            f"({', '.join(found)}); add up money within one currency (exclude offers, or "
+            "minimize hours or steps)"
+        )
+    return mixed
+
+
+def solve(
+    s: Snapshot, r: Reduced, plan_model: _milp.PlanModel, mixed: bool
+) -> list[frozenset[str]]:
+    """The best plan and the next-best ones (as offer sets), exactly.
+
+    Raises
+    ------
+    NoPlan
+        No plan fits the budgets (the reasons give the least budgets that would).
+    """
+    q = r.question
+    plans = _milp.solve_plans(plan_model, q.key(mixed=mixed), q.budgets, 1 + q.alternatives)
+    if not plans:
+        raise no_plan(s, q.target, budget_reasons(plan_model, q.budgets))
+    return plans
+
+
+def budget_reasons(
+    plan_model: _milp.PlanModel, budgets: Mapping[str, float]
+) -> list[dict[str, object]]:
+    """For each budget: the least that would do, keeping the other budgets (or, when they alone
+    already rule every plan out, dropping them too)."""
+    reasons: list[dict[str, object]] = []
+    for name, budget in sorted(budgets.items()):
+        others = {m: b for m, b in budgets.items() if m != name}
+        found = _milp.minimum(plan_model, name, others)
+        if found is None:
+            found = _milp.minimum(plan_model, name, {})
+        if found is not None and found > budget:
+            reasons.append({"kind": "budget", "measure": name, "budget": budget, "least": found})
+    return reasons
+
+
+def least(s: Snapshot, r: Reduced, minimize: str) -> float | None:
+    """The exact least total of *minimize* over the plans of *r* (None: no plan)."""
+    return _milp.minimum(model(s, r), minimize, {})
+
+
+# --------------------------------------------------------------------------- greedy baseline
+
+
+def greedy(s: Snapshot, r: Reduced, plan_model: _milp.PlanModel, minimize: str) -> frozenset[str]:
+    """A valid plan found greedily: repeatedly the startable candidate that meets the most
+    missing requirements per unit of *minimize* (else the cheapest startable one), then every
+    step the plan does not need is dropped, last first."""
+    state = r.base.copy()
+    taken: list[str] = []
+    left = list(r.unmet)
+    wanted = set(r.include)
+    weight = {o: _milp.measure(plan_model, minimize, [o]) for o in plan_model.offers}
+    while left or wanted - state.held:
+        ready = [o for o in plan_model.offers if o not in state.held and startable(s, state, o)]
+        if not ready:  # cannot happen after the structure check
+            raise AssertionError("greedy search is stuck after the structure check")
+        scored = [(_gain(s, left, wanted, o), o) for o in ready]
+        useful = [(g / max(weight[o], 1e-9), -weight[o], o) for g, o in scored if g > 0]
+        pick = (
+            min(useful, key=lambda t: (-t[0], -t[1], t[2]))[2]
+            if useful
+            else min(ready, key=lambda o: (weight[o], o))
+        )
+        taken.append(pick)
+        state.take(s, pick)
+        left = [(c, lv) for c, lv in left if not meets(state, c, lv)]
+    return _prune(s, r, taken)
+
+
+def _gain(s: Snapshot, left: list[tuple[str, int]], wanted: set[str], offer: str) -> int:
+    """How many missing requirements (and wanted offers) taking *offer* now would meet."""
+    taught = [(s.broad(n), t) for n, t in s.teaches(offer).items()]
+    met = sum(1 for c, lv in left if any(t >= lv and c in up for up, t in taught))
+    return met + (offer in wanted)
+
+
+def _prune(s: Snapshot, r: Reduced, taken: list[str]) -> frozenset[str]:
+    keep = list(taken)
+    for o in reversed(taken):
+        if o in r.include:
+            continue
+        trial = [x for x in keep if x != o]
+        if valid(s, r.base, trial, r.unmet):
+            keep = trial
+    return frozenset(keep)
+
+
+def valid(s: Snapshot, base: Person, offers: list[str], unmet: list[tuple[str, int]]) -> bool:
+    """Whether *offers*, in this order, can each be started and then meet *unmet*."""
+    state = base.copy()
+    for o in offers:
+        if not startable(s, state, o):
+            return False
+        state.take(s, o)
+    return all(meets(state, c, lv) for c, lv in unmet)

@@ -1,8 +1,8 @@
 """A small synthetic catalogue in every form the contract allows, for the store tests.
 
 Several files in the four RDF formats (Turtle, N-Triples, JSON-LD, RDF/XML); qualified
-requirements and outcomes as blank nodes and as IRIs; prerequisite groups as blank nodes (one
-nested in another) and as IRIs; a competency hierarchy; people with holdings. Deterministic for a
+requirements and outcomes as blank nodes and as IRIs; prerequisite groups as blank nodes and as
+IRIs, with offers and competencies as members; a competency hierarchy; people with holdings. Deterministic for a
 seed.
 """
 
@@ -76,20 +76,15 @@ def write_synthetic(
             t("offers", node, _p("level"), _int(rng.randint(1, 5)))
         if i >= 10 and rng.random() < 0.5:
             t("offers", o, _p("prerequisite"), offer_nodes[rng.randrange(0, i // 2)])
-        if i >= 12 and i % 5 == 0:  # a k-of-n group (blank), one with a nested blank group
+        if i >= 12 and i % 5 == 0:  # a k-of-n group (blank)
             group = ox.BlankNode()
             t("offers", o, _p("prerequisite"), group)
             t("offers", group, a, ox.NamedNode(CP.PrerequisiteGroup))
             t("offers", group, _p("minCount"), _int(1))
             for m in rng.sample(offer_nodes[: i // 2], 2):
                 t("offers", group, _p("member"), m)
-            if i % 10 == 0:
-                inner = ox.BlankNode()
-                t("offers", group, _p("member"), inner)
-                t("offers", inner, a, ox.NamedNode(CP.PrerequisiteGroup))
-                t("offers", inner, _p("minCount"), _int(1))
-                t("offers", inner, _p("member"), comps[rng.randrange(competencies)])
-                t("offers", inner, _p("member"), offer_nodes[rng.randrange(0, i // 2)])
+            if i % 10 == 0:  # a competency as a member, beside the offers
+                t("offers", group, _p("member"), comps[rng.randrange(competencies)])
         if i == 14:  # a prerequisite group as an IRI
             group_iri = _n("sg14")
             t("offers", o, _p("prerequisite"), group_iri)

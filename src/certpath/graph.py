@@ -180,6 +180,8 @@ class KnowledgeGraph:
 
     #: Where the graph lives, for messages: ``memory``, ``oxigraph:DIR`` or ``sparql:URL``.
     location: str = "memory"
+    #: Bumped whenever the data changes, so indexes derived from it know they are stale.
+    generation: int = 0
 
     def __len__(self) -> int:
         """Triples in the default graph (the name index in its own graph does not count)."""
@@ -261,6 +263,7 @@ class KnowledgeGraph:
 
     def add_files(self, files: Iterable[Path]) -> None:
         """Parse more files into the store and re-apply vocabulary rule 1."""
+        self.generation += 1  # what was derived from the data (indexes) is stale
         for path in files:
             parse_file(self.store, path)
             self.sources.append(path)

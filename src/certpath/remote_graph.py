@@ -363,7 +363,7 @@ class RemoteGraph(KnowledgeGraph):
 
     def _subjects_of(self, predicate: str, objects: list[str]) -> list[Subject]:
         try:
-            return self._fetch(f"{_values('o', objects)} ?root <{predicate}> ?o .")
+            return self._fetch(f"{_values('target', objects)} ?root <{predicate}> ?target .")
         except QueryTruncated:
             if len(objects) == 1:
                 raise

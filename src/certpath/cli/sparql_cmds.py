@@ -110,6 +110,7 @@ def query_cmd(
         named_query,
         parse_params,
         resolve_params,
+        run_library_query,
         run_query,
     )
 
@@ -122,17 +123,19 @@ def query_cmd(
     if fmt is not None and fmt != "table":
         _check_format(checked.form, fmt)
     kg = state.kg
-    if name is not None:
-        query = named_query(name)
-        check_params(query, bindings)
-        bindings = resolve_params(kg, query, bindings)
     if getattr(kg, "remote", False) and not kg.rule_1_holds(timeout=timeout):  # type: ignore[attr-defined]
         click.echo(
             f"note: {kg.location.removeprefix('sparql:')} lacks direct triples of vocabulary "
             "rule 1; answering from a copy of its graph with the rule applied",
             err=True,
         )
-    result = run_query(kg, checked, bindings, limit=limit, timeout=timeout)
+    if name is not None:
+        query = named_query(name)
+        check_params(query, bindings)
+        bindings = resolve_params(kg, query, bindings)
+        result = run_library_query(kg, query, bindings, limit=limit, timeout=timeout)
+    else:
+        result = run_query(kg, checked, bindings, limit=limit, timeout=timeout)
     data = result.serialize(chosen)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()

@@ -38,6 +38,7 @@ from certpath.sparql.library import (
     library,
     named_query,
     resolve_params,
+    run_library_query,
     run_named,
 )
 from certpath.sparql.results import (
@@ -87,6 +88,7 @@ __all__ = [
     "plain_value",
     "render_table",
     "resolve_params",
+    "run_library_query",
     "run_named",
     "run_query",
     "tokenize",

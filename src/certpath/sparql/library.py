@@ -19,6 +19,7 @@ from certpath.errors import ParamError, UnknownQuery
 from certpath.namespaces import curie  # noqa: F401 - used by the doctests
 from certpath.sparql.binding import param_term
 from certpath.sparql.check import check_query
+from certpath.sparql.results import QueryResult
 from certpath.sparql.run import DEFAULT_LIMIT, run_query
 
 #: Where the named queries live.
@@ -184,12 +185,33 @@ def run_named(
     query = named_query(name)
     check_params(query, params)
     bindings = resolve_params(kg, query, params)
-    result = run_query(
-        kg, check_query(query.text, trusted=True), bindings, limit=limit, timeout=timeout
-    )
+    result = run_library_query(kg, query, bindings, limit=limit, timeout=timeout)
     if result.form == "ask":
         return [{"answer": result.boolean}]
     return result.plain_rows()
+
+
+def run_library_query(
+    kg: Any,
+    query: NamedQuery,
+    bindings: Mapping[str, ox.NamedNode | ox.Literal],
+    *,
+    limit: int | None = DEFAULT_LIMIT,
+    timeout: float | None = None,
+) -> QueryResult:
+    """Run the named *query* with checked, resolved *bindings*: the one place that decides how.
+
+    ``roles-one-cert-away`` is answered in Python from the planner's index
+    (:mod:`certpath.sparql.one_cert_away`, the same meaning on every store); the others are
+    evaluated by the graph's engine (embedded, or the remote endpoint).
+    """
+    if query.name == "roles-one-cert-away" and not isinstance(kg, ox.Store):
+        from certpath.sparql.one_cert_away import run
+
+        return run(kg, bindings, limit)
+    return run_query(
+        kg, check_query(query.text, trusted=True), bindings, limit=limit, timeout=timeout
+    )
 
 
 _ENTITY_KINDS = ("role", "person", "competency", "offer", "provider", "framework", "group")
@@ -228,5 +250,6 @@ __all__ = [
     "library",
     "named_query",
     "resolve_params",
+    "run_library_query",
     "run_named",
 ]

@@ -210,3 +210,13 @@ def test_a_capped_copy_gives_the_servers_reason(endpoint: str, tmp_path: Path) -
         tmp_path,
     )
     assert not (tmp_path / "copy.nt").exists()
+
+
+def test_construct_as_csv_suggests_only_formats_format_accepts(tmp_path: Path) -> None:
+    """Item 22: the whole suggestion is formats --format takes (it listed ntriples)."""
+    done = run_certpath(["query", "CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"], cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.decode().splitlines() == [
+        "Error: --format csv does not fit a CONSTRUCT/DESCRIBE query; use one of table, turtle, "
+        "jsonld"
+    ]

@@ -2,8 +2,8 @@
 
 Several files in the four RDF formats (Turtle, N-Triples, JSON-LD, RDF/XML); qualified
 requirements and outcomes as blank nodes and as IRIs; prerequisite groups as blank nodes and as
-IRIs, with offers and competencies as members; a competency hierarchy; people with holdings. Deterministic for a
-seed.
+IRIs, with offers and competencies as members; a competency hierarchy; people with holdings.
+Deterministic for a seed.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ def test_endpoint_down_is_exit_6() -> None:
 
 def test_blank_nodes_get_labels_of_their_own_answer() -> None:
     node = b'{"type": "bnode", "value": "nodeID://b1"}'
-    json_answer = b'{"s": ' + node + b', "o": ' + node + b'}'
+    json_answer = b'{"s": ' + node + b', "o": ' + node + b"}"
     first, second = (relabel_blank_nodes(json_answer, "application/json") for _ in range(2))
     assert first.count(b"nodeID") == 0 and first != second  # valid, and never shared
     assert first.count(first.split(b'"value": "')[1].split(b'"')[0]) == 2  # one node, one label

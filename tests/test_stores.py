@@ -133,6 +133,8 @@ COMMANDS = [
     ["path", "--target", "SAFe POPM", "--have", "user story writing", "--format", "json"],
     ["gaps", "--target", "cpd:product-owner", "--have", "user-story-writing", "--format", "json"],
     ["query", "roles-one-cert-away", "--param", "person=cpd:alice", "--format", "json"],
+    ["closest", "--have", "user-story-writing", "--format", "json"],
+    ["career", "--from", "cpd:scrum-master", "--to", "cpd:product-owner", "--format", "json"],
 ]
 
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corpus import Case, check, run_certpath
+
+from bad_inputs.corpus import Case, check, run_certpath
 
 ROLE = """@prefix cp: <https://w3id.org/certpath/ontology#> .
 @prefix cpd: <https://w3id.org/certpath/data/> .

@@ -185,7 +185,9 @@ def _check_syntax(text: str, tokens: tuple[Token, ...]) -> None:
         tree = parseQuery(text)
     except ParseBaseException as exc:
         expected = re.match(r"Expected (.*?), found", str(exc.msg) + ", found")
-        detail = f"expected {expected.group(1)}" if expected else str(exc.msg)
+        wanted = expected.group(1) if expected else ""
+        # the grammar's own rule names ("SelectQuery") say nothing to a user: only keywords
+        detail = f"expected {wanted}" if re.fullmatch(r"[a-z ]+|['\"][^'\"]+['\"]", wanted) else ""
         raise QuerySyntaxError(_located(text, int(exc.loc), detail)) from None
     except RecursionError:
         raise QuerySyntaxError("syntax error: the query is nested too deeply") from None
@@ -238,7 +240,8 @@ def _located(text: str, offset: int, detail: str) -> str:
     found_text = f"'{first.text[:30]}'" if first else "end of query"
     if len(detail) > 120:
         detail = detail[:117] + "..."
-    return f"syntax error at line {line}, column {column}: unexpected {found_text} ({detail})"
+    said = f" ({detail})" if detail else ""
+    return f"syntax error at line {line}, column {column}: unexpected {found_text}{said}"
 
 
 def engine_syntax_message(text: str, engine_message: str) -> str:

@@ -36,7 +36,9 @@ class _Index:
 
 def _index(kg: Any) -> _Index:
     cached: tuple[Any, _Index] | None = getattr(kg, "_one_cert_away", None)
-    key = (getattr(kg, "generation", 0), len(kg))
+    # the data changes through KnowledgeGraph.add_files (which bumps the generation); the
+    # person's own triples are read afresh on every call
+    key = getattr(kg, "generation", 0)
     if cached is not None and cached[0] == key:
         return cached[1]
     from certpath.planning.index import snapshot

@@ -7,7 +7,7 @@ import time
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpath.cli.main import cli
@@ -88,6 +88,7 @@ def test_keywords_inside_strings_iris_comments_and_names_are_not_keywords(query:
     assert check_query(query).form == "select"
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_param_value_is_a_single_term(value: str) -> None:
     kg = load()

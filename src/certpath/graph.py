@@ -258,8 +258,12 @@ class KnowledgeGraph:
         return {o.value for o in self.objects(iri, RDF_TYPE) if isinstance(o, ox.NamedNode)}
 
     def has_subject(self, iri: str) -> bool:
-        """Whether *iri* is the subject of any triple."""
-        return next(self.quads(ox.NamedNode(iri), None, None), None) is not None
+        """Whether *iri* is the subject of any triple (never, for text that is not an IRI)."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return next(self.quads(node, None, None), None) is not None
 
     def add_files(self, files: Iterable[Path]) -> None:
         """Parse more files into the store and re-apply vocabulary rule 1."""

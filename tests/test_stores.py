@@ -294,8 +294,10 @@ def _count(store: str, query: str) -> str:
     return out
 
 
-@pytest.mark.parametrize("kind", ["oxigraph-folder", *SERVERS])
+@pytest.mark.parametrize("kind", ["oxigraph-folder", *SERVERS, "oxigraph-update"])
 def test_load_replaces_is_idempotent_and_all_or_nothing(kind: str, tmp_path: Path) -> None:
+    """On a folder, and on both servers by the Graph Store Protocol and (oxigraph-update) by
+    SPARQL Update requests."""
     role = tmp_path / "role.ttl"
     role.write_text(ROLE.replace("LEVEL", "4"), encoding="utf-8")
     broken = tmp_path / "broken.ttl"
@@ -304,8 +306,10 @@ def test_load_replaces_is_idempotent_and_all_or_nothing(kind: str, tmp_path: Pat
         if kind == "oxigraph-folder":
             store, env = f"oxigraph:{tmp_path / 'db'}", {}
         else:
-            server = stack.enter_context(running(kind, tmp_path / kind))
+            server = stack.enter_context(running(kind.split("-")[0], tmp_path / kind))
             store, env = server.store, server.env()
+            if kind == "oxigraph-update":
+                env["CERTPATH_SPARQL_STORE_URL"] = ""
 
         def run_load(*files: Path | str) -> subprocess.CompletedProcess[str]:
             return certpath("--store", store, "load", *map(str, files), env=env)
@@ -344,7 +348,8 @@ def test_virtuoso_writes_need_the_credentials(tmp_path: Path) -> None:
         done = certpath("--store", server.store, "load", "bundled", env=nobody)
         assert done.returncode == 6, done.stderr
         assert done.stderr.splitlines()[-1].startswith(
-            f"Error: {server.update_url}: the endpoint refused access (HTTP 401); set "
+            f"Error: {server.update_url.replace('/sparql-auth', '/sparql-graph-crud-auth')}: "
+            "the endpoint refused access (HTTP 401); set "
             "CERTPATH_SPARQL_USER and CERTPATH_SPARQL_PASSWORD"
         )
         wrong = {**env, "CERTPATH_SPARQL_PASSWORD": "not-it"}

@@ -11,9 +11,10 @@ nodes are relabelled per answer (Virtuoso's ``nodeID://`` labels are not valid b
 labels, and other servers reuse labels between answers), so a blank node is never taken for
 another one of a different answer.
 
-Writes (SPARQL 1.1 Update) authenticate with the credentials of the environment variables
-``CERTPATH_SPARQL_USER`` and ``CERTPATH_SPARQL_PASSWORD`` (HTTP Digest or Basic, as the server
-asks), never from the command line and never logged. Every failure is one line naming the URL.
+Writes (the Graph Store Protocol where the server has it, else SPARQL 1.1 Update) authenticate
+with the credentials of the environment variables ``CERTPATH_SPARQL_USER`` and
+``CERTPATH_SPARQL_PASSWORD`` (HTTP Digest or Basic, as the server asks), never from the command
+line and never logged. Every failure is one line naming the URL.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ PASSWORD_VARIABLE = "CERTPATH_SPARQL_PASSWORD"
 #: Environment variable of the update URL, when it is not the query URL (or ``/query`` ->
 #: ``/update``, as Oxigraph's server has it).
 UPDATE_URL_VARIABLE = "CERTPATH_SPARQL_UPDATE_URL"
+#: Environment variable of the Graph Store Protocol URL that ``load`` uploads files to (empty:
+#: upload with SPARQL Update instead); by default derived from the update URL.
+STORE_URL_VARIABLE = "CERTPATH_SPARQL_STORE_URL"
 #: Most bytes read for one answer: a bound on memory whatever the server sends.
 MAX_ANSWER_BYTES = 512 * 1024 * 1024
 
@@ -140,6 +144,45 @@ class Endpoint:
         if parts.path.endswith("/query"):
             return urllib.parse.urlunsplit(parts._replace(path=parts.path[:-6] + "/update"))
         return self.url
+
+    @property
+    def store_url(self) -> str | None:
+        """Where ``load`` uploads files (SPARQL 1.1 Graph Store Protocol), or None for SPARQL
+        Update: ``CERTPATH_SPARQL_STORE_URL`` when set (empty: none), else Virtuoso's
+        ``/sparql-graph-crud-auth`` beside ``/sparql-auth``, Oxigraph's ``/store`` beside
+        ``/update``."""
+        chosen = os.environ.get(STORE_URL_VARIABLE)
+        if chosen is not None:
+            if chosen:
+                check_url(chosen)
+            return chosen or None
+        parts = urllib.parse.urlsplit(self.update_url)
+        for update, store in (("/sparql-auth", "/sparql-graph-crud-auth"), ("/update", "/store")):
+            if parts.path.endswith(update):
+                path = parts.path[: -len(update)] + store
+                return urllib.parse.urlunsplit(parts._replace(path=path, query=""))
+        return None
+
+    def post_graph(self, graph: str, data: bytes, *, timeout: float | None = None) -> None:
+        """Add N-Triples *data* to the named *graph* (Graph Store Protocol POST)."""
+        base = self.store_url
+        assert base is not None
+        url = f"{base}?{urllib.parse.urlencode({'graph': graph})}"
+        seconds = self.timeout if timeout is None else timeout
+        timed_out = QueryTimeout(f"timed out after {seconds:g} s (waiting for {base})")
+
+        def exchange(box: dict[str, Any]) -> None:
+            request = urllib.request.Request(
+                url,
+                data=data,
+                headers={"Content-Type": "application/n-triples", "User-Agent": "certpath"},
+                method="POST",
+            )
+            with self._open(request, seconds) as response:
+                box["response"] = response
+                _read(response, base)
+
+        _within(seconds, lambda box: self._guard(exchange, box, timed_out, url=base), timed_out)
 
     def _names_dataset(self) -> bool:
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.url).query)
@@ -426,6 +469,7 @@ def check_url(url: str) -> None:
 __all__ = [
     "DEFAULT_TIMEOUT",
     "PASSWORD_VARIABLE",
+    "STORE_URL_VARIABLE",
     "UPDATE_URL_VARIABLE",
     "USER_VARIABLE",
     "Endpoint",

@@ -43,6 +43,8 @@ from certpath.namespaces import sparql_prologue
 #: Triples per update request when writing to an endpoint (a blank node's triples stay together;
 #: Virtuoso 7.2 fails on 3,000: "SQL text has exceeded 10000 lines", "memory exhausted").
 UPLOAD_CHUNK = 1000
+#: Triples per Graph Store Protocol request (N-Triples; a blank node's triples stay together).
+STORE_CHUNK = 100_000
 
 
 def parse_store_spec(spec: str) -> tuple[str, str]:
@@ -198,10 +200,11 @@ def _insert(graph: str, triples: list[ox.Triple]) -> str:
 def write_endpoint(endpoint: object, sources: list[Source]) -> list[Source]:
     """Write *sources* to an endpoint: staged, then switched in by one update request.
 
-    Each source is uploaded to a staging graph first; if an upload fails, the staging graphs are
-    dropped and the store is as it was. One final request then moves every staging graph onto
-    its source's graph, records the sources, and rebuilds the derived triples of vocabulary
-    rule 1 and the name index over all the store's sources.
+    Each source is uploaded to a staging graph first (Graph Store Protocol POSTs of N-Triples
+    where the endpoint has it, else SPARQL Update requests); if an upload fails, the staging
+    graphs are dropped and the store is as it was. One final request then moves every staging
+    graph onto its source's graph, records the sources, and rebuilds the graph readers see (the
+    merge of all the store's sources, with vocabulary rule 1 applied) and the name index.
     """
     from certpath.remote import Endpoint
     from certpath.remote_graph import MERGED_GRAPH, RemoteGraph
@@ -211,8 +214,13 @@ def write_endpoint(endpoint: object, sources: list[Source]) -> list[Source]:
     staging = [f"urn:x-certpath:staging/{token}/{i}" for i in range(len(sources))]
     try:
         for source, graph in zip(sources, staging, strict=True):
-            for chunk in _chunks(source.triples, UPLOAD_CHUNK):
-                endpoint.update(_insert(graph, chunk))
+            if endpoint.store_url:  # the Graph Store Protocol: N-Triples, tens of times faster
+                for chunk in _chunks(source.triples, STORE_CHUNK):
+                    data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
+                    endpoint.post_graph(graph, data or b"")
+            else:
+                for chunk in _chunks(source.triples, UPLOAD_CHUNK):
+                    endpoint.update(_insert(graph, chunk))
     except BaseException:
         for graph in staging:
             try:

@@ -128,6 +128,13 @@ class Endpoint:
     url: str
     timeout: float = field(default_factory=default_timeout)
     dataset: tuple[str, ...] | None = None
+    #: The ``Server`` header of the last answer (``Virtuoso/07.20...``), for its quirks.
+    software: str = ""
+
+    @property
+    def is_virtuoso(self) -> bool:
+        """Whether the endpoint said it is Virtuoso."""
+        return self.software.startswith("Virtuoso")
 
     def __post_init__(self) -> None:
         check_url(self.url)
@@ -229,6 +236,7 @@ class Endpoint:
             )
             with self._open(request, seconds) as response:
                 box["response"] = response
+                self.software = response.headers.get("Server", "") or ""
                 media = response.headers.get_content_type()
                 self._check_complete(response.headers, limit)
                 data = _read(response, self.url)
@@ -373,7 +381,15 @@ def _status_error(url: str, exc: urllib.error.HTTPError) -> Exception:
         )
     if exc.code < 500:
         return QueryFailed(f"{url}: the endpoint refused the query (HTTP {exc.code}){said}")
+    if _OVER_LIMIT.search(said):  # Virtuoso says 500 for a query over its time limits
+        return QueryTimeout(f"{url}: the endpoint gave up (HTTP {exc.code}){said}")
     return StoreUnavailable(f"{url}: the endpoint answered HTTP {exc.code} {exc.reason}{said}")
+
+
+#: What a server's 500 says when the query was over its time limits, not the server broken:
+#: Virtuoso's estimate ("The estimated execution time ... exceeds the limit") and its
+#: transaction timeout (SR171).
+_OVER_LIMIT = re.compile(r"estimated execution time|exceeds the limit|SR171|timed out", re.I)
 
 
 def _read(response: Any, url: str) -> bytes:

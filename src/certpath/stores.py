@@ -230,6 +230,7 @@ def write_endpoint(endpoint: object, sources: list[Source]) -> list[Source]:
         raise
     existing = RemoteGraph(Endpoint(endpoint.url))
     known = set(existing._sources_now())
+    endpoint.software = existing.endpoint.software
     graphs = sorted(known | {s.graph.value for s in sources})
     using = " ".join(f"USING <{g}>" for g in graphs)
     when = ox.Literal(_now())
@@ -259,7 +260,14 @@ def write_endpoint(endpoint: object, sources: list[Source]) -> list[Source]:
         f"WHERE {{ {LABEL_INDEX_PATTERN} }}",
         f"INSERT DATA {{ GRAPH {LABEL_INDEX} {{ {LABEL_INDEX} {PREF_KEY} 'built' }} }}",
     ]
-    endpoint.update(sparql_prologue() + " ;\n".join(operations))
+    if endpoint.is_virtuoso:
+        # Virtuoso aborts a request whose transaction log grows past TransactionAfterImageLimit
+        # (50 MB by default: well below ESCO's size), so the switch runs without that log, one
+        # operation per request (several in one request with the log off lose their order).
+        for operation in operations:
+            endpoint.update("DEFINE sql:log-enable 3\n" + sparql_prologue() + operation)
+    else:
+        endpoint.update(sparql_prologue() + " ;\n".join(operations))
     return sources
 
 

@@ -332,11 +332,17 @@ def test_load_replaces_is_idempotent_and_all_or_nothing(kind: str, tmp_path: Pat
             failed.stderr
         )
         assert _count(store, levels).split() == ["l", "4"]
+        role.write_text(ROLE.replace("LEVEL", "2").replace("Loaded", "Renamed"), encoding="utf-8")
         assert run_load(role).returncode == 0  # the edited file replaces what it contributed
         assert _count(store, levels).split() == ["l", "2"]
         assert _count(store, blanks) == before[0]
+        # every reader sees exactly that: the name index, show, and (on a folder) validate
+        assert invoke("--store", store, "show", "Renamed role")[0] == 0
+        assert invoke("--store", store, "show", "Loaded role")[0] == 4
+        if kind == "oxigraph-folder":
+            assert invoke("--store", store, "validate")[0] == 0
         code, out, err = invoke(
-            "--store", store, "path", "--target", "Loaded role", "--format", "json"
+            "--store", store, "path", "--target", "Renamed role", "--format", "json"
         )
         assert code == 0, err
 

@@ -9,14 +9,15 @@ entity that owns it. What was read is kept (in memory, for the command) so an en
 once.
 
 A store filled by ``certpath --store sparql:URL load`` records its sources (one named graph each)
-in the graph ``urn:x-certpath:sources``, and their merge (vocabulary rule 1 applied) in
-``urn:x-certpath:merged``: queries read that graph as their default graph, never the server's own
-system graphs.
+in the graph ``urn:x-certpath:sources``, with the graph that holds their merge (vocabulary rule 1
+applied, ``urn:x-certpath:merged/...``): queries read that graph as their default graph, never
+the server's own system graphs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -35,8 +36,6 @@ from certpath.namespaces import sparql_prologue
 from certpath.remote import Endpoint
 from certpath.sparql.results import QueryResult
 
-#: Named graph readers see on a store certpath filled: the merge of its sources, rule 1 applied.
-MERGED_GRAPH = "urn:x-certpath:merged"
 #: Entities per batched look-up (a VALUES block); halved when an answer hits the server's cap.
 BATCH = 400
 #: Blank nodes deep below an entity fetched in one answer (deeper ones cost another answer).
@@ -116,6 +115,16 @@ def _owners_query(predicate: str, depth: int, values: str = "", target: str = "?
     )
 
 
+@dataclass
+class Registry:
+    """A store's registry: its sources, the graph each is in, the merge and the name index."""
+
+    graphs: dict[str, str]
+    sources: list[str]
+    merged: str | None
+    index: str | None
+
+
 class _RemoteStore:
     """What a module that still reads ``kg.store`` gets: look-ups answered through the graph."""
 
@@ -149,29 +158,48 @@ class RemoteGraph(KnowledgeGraph):
         self._into: dict[tuple[str | None, str], list[ox.Quad]] = {}  # (predicate, object)
         self._certpath: bool | None = None
         self._sources: list[str] = []
+        self._index: str | None = None
         self._rule_1: bool | None = None
 
     # -------------------------------------------------------------- what the store holds
 
-    def _sources_now(self, timeout: float | None = None) -> list[str]:
-        """The source graphs the store records now (one query)."""
+    def registry(self, timeout: float | None = None) -> Registry:
+        """What the store's registry says now (one query): sources, their graphs, the merge."""
+        from certpath.stores import IN_GRAPH, INDEX_NOW, MERGED_NOW, STORE_NODE
+
         rows = self.endpoint.run(
-            f"SELECT DISTINCT ?g WHERE {{ ?g <{SOURCE_FILE.value}> ?f }}",
+            f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o VALUES ?p {{ <{SOURCE_FILE.value}> {IN_GRAPH} "
+            f"{MERGED_NOW} {INDEX_NOW} }} }}",
             "select",
             limit=None,
             timeout=timeout,
             dataset=(SOURCES_GRAPH.value,),
-        )
-        return sorted(row[0].value for row in rows.rows if isinstance(row[0], ox.NamedNode))
+        ).rows
+        found = Registry({}, [], None, None)
+        for s, p, o in rows:
+            if not isinstance(s, ox.NamedNode) or not isinstance(p, ox.NamedNode):
+                continue
+            if p == SOURCE_FILE:
+                found.sources.append(s.value)
+            elif p == IN_GRAPH and isinstance(o, ox.NamedNode):
+                found.graphs[s.value] = o.value
+            elif s == STORE_NODE and p == MERGED_NOW and isinstance(o, ox.NamedNode):
+                found.merged = o.value
+            elif s == STORE_NODE and p == INDEX_NOW and isinstance(o, ox.NamedNode):
+                found.index = o.value
+        found.sources.sort()
+        return found
 
     def _discover(self, timeout: float | None = None) -> None:
         """Find the graphs certpath loaded (one query); without them, the endpoint's default."""
         if self._certpath is not None:
             return
-        self._sources = self._sources_now(timeout)
-        self._certpath = bool(self._sources)
-        if self._certpath and self.endpoint.dataset is None:
-            self.endpoint.dataset = (MERGED_GRAPH,)
+        state = self.registry(timeout)
+        self._sources = state.sources
+        self._index = state.index
+        self._certpath = state.merged is not None
+        if state.merged is not None and self.endpoint.dataset is None:
+            self.endpoint.dataset = (state.merged,)
 
     @property
     def store(self) -> Any:
@@ -292,7 +320,7 @@ class RemoteGraph(KnowledgeGraph):
             bind_values(
                 "SELECT ?s ?k WHERE { ?s ?k ?key FILTER(isIRI(?s)) }", {"key": ox.Literal(key)}
             ),
-            dataset=(LABEL_INDEX.value,),
+            dataset=(self._index or LABEL_INDEX.value,),
         )
         preferred: set[str] = set()
         aliases: set[str] = set()
@@ -525,4 +553,4 @@ class _Solution:
         return iter(self._row)
 
 
-__all__ = ["MERGED_GRAPH", "RULE_1_GAP", "RemoteGraph"]
+__all__ = ["RULE_1_GAP", "Registry", "RemoteGraph"]

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -197,78 +198,128 @@ def _insert(graph: str, triples: list[ox.Triple]) -> str:
     return f"INSERT {{ GRAPH <{graph}> {{\n{body} .\n}} }} WHERE {{}}"
 
 
-def write_endpoint(endpoint: object, sources: list[Source]) -> list[Source]:
-    """Write *sources* to an endpoint: staged, then switched in by one update request.
+#: Registry terms of an endpoint store: the graph a source's triples are in now, and the
+#: graphs readers see now (the merge, the name index).
+IN_GRAPH = ox.NamedNode("urn:x-certpath:inGraph")
+STORE_NODE = ox.NamedNode("urn:x-certpath:store")
+MERGED_NOW = ox.NamedNode("urn:x-certpath:mergedGraph")
+INDEX_NOW = ox.NamedNode("urn:x-certpath:indexGraph")
 
-    Each source is uploaded to a staging graph first (Graph Store Protocol POSTs of N-Triples
-    where the endpoint has it, else SPARQL Update requests); if an upload fails, the staging
-    graphs are dropped and the store is as it was. One final request then moves every staging
-    graph onto its source's graph, records the sources, and rebuilds the graph readers see (the
-    merge of all the store's sources, with vocabulary rule 1 applied) and the name index.
+
+def write_endpoint(endpoint: object, sources: list[Source]) -> list[Source]:
+    """Write *sources* to an endpoint: uploaded into new graphs, then switched in at once.
+
+    Each source is uploaded into a graph of its own with a new name (Graph Store Protocol POSTs
+    of N-Triples where the endpoint has it, else SPARQL Update requests), and so are the graph
+    readers see (the merge of all the store's sources, with vocabulary rule 1 applied, computed
+    here when this load holds every source of the store, else by the server) and the name index.
+    Only then does one small update point the store's registry at the new graphs; the old ones
+    are dropped afterwards. If anything fails before the switch, the new graphs are dropped and
+    the store is as it was.
     """
     from certpath.remote import Endpoint
-    from certpath.remote_graph import MERGED_GRAPH, RemoteGraph
+    from certpath.remote_graph import RemoteGraph
 
     assert isinstance(endpoint, Endpoint)
-    token = uuid.uuid4().hex
-    staging = [f"urn:x-certpath:staging/{token}/{i}" for i in range(len(sources))]
-    try:
-        for source, graph in zip(sources, staging, strict=True):
-            if endpoint.store_url:  # the Graph Store Protocol: N-Triples, tens of times faster
-                for chunk in _chunks(source.triples, STORE_CHUNK):
-                    data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
-                    endpoint.post_graph(graph, data or b"")
-            else:
-                for chunk in _chunks(source.triples, UPLOAD_CHUNK):
-                    endpoint.update(_insert(graph, chunk))
-    except BaseException:
-        for graph in staging:
-            try:
-                endpoint.update(f"DROP SILENT GRAPH <{graph}>")
-            except Exception:  # noqa: BLE001 - the first error is the one to report
-                break
-        raise
     existing = RemoteGraph(Endpoint(endpoint.url))
-    known = set(existing._sources_now())
+    state = existing.registry()
     endpoint.software = existing.endpoint.software
-    graphs = sorted(known | {s.graph.value for s in sources})
-    using = " ".join(f"USING <{g}>" for g in graphs)
-    when = ox.Literal(_now())
-    operations: list[str] = []
-    for source, graph in zip(sources, staging, strict=True):
-        registry = " ".join(
-            f"{q.subject} {q.predicate} {q.object} ." for q in source.registry_quads(when.value)
-        )
-        operations += [
-            f"DROP SILENT GRAPH <{source.graph.value}>",
-            f"MOVE SILENT <{graph}> TO <{source.graph.value}>",
-            f"DELETE WHERE {{ GRAPH <{SOURCES_GRAPH.value}> {{ <{source.graph.value}> ?p ?o }} }}",
-            f"INSERT DATA {{ GRAPH <{SOURCES_GRAPH.value}> {{ {registry} }} }}",
+    token = uuid.uuid4().hex
+    new_graphs = {s.graph.value: f"urn:x-certpath:graph/{token}/{i}" for i, s in enumerate(sources)}
+    merged = f"urn:x-certpath:merged/{token}"
+    index = f"urn:x-certpath:label-index/{token}"
+    current = {**state.graphs, **new_graphs}  # source -> graph holding it, after this load
+    written = [*new_graphs.values(), merged, index]
+    try:
+        for source in sources:
+            _upload(endpoint, new_graphs[source.graph.value], source.triples)
+        if set(state.graphs) <= set(new_graphs):  # every source is here: merge it here
+            merge, names = _merge_locally(sources)
+            _upload(endpoint, merged, merge)
+            _upload(endpoint, index, names)
+        else:
+            _merge_on_server(endpoint, sorted(current.values()), merged, index)
+        when = _now()
+        registry = [
+            f"{STORE_NODE} {MERGED_NOW} <{merged}> .",
+            f"{STORE_NODE} {INDEX_NOW} <{index}> .",
         ]
-    # Readers see one graph: the merge of every source (a set: a triple two files state is one
-    # triple, as in memory), with vocabulary rule 1 applied and the name index beside it.
-    merged = f"<{MERGED_GRAPH}>"
-    operations += [
-        f"DROP SILENT GRAPH {merged}",
-        f"INSERT {{ GRAPH {merged} {{ ?s ?p ?o }} }} {using} WHERE {{ ?s ?p ?o }}",
-    ]
+        for source in sources:
+            quads = source.registry_quads(when)
+            registry += [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
+            registry.append(f"{source.graph} {IN_GRAPH} <{new_graphs[source.graph.value]}> .")
+        graph = SOURCES_GRAPH
+        replaced = " ".join(f"{s.graph}" for s in sources)
+        endpoint.update(  # the switch: one small request
+            f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o "
+            f"VALUES ?s {{ {STORE_NODE} {replaced} }} }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {graph} {{ {' '.join(registry)} }} }}"
+        )
+    except BaseException:
+        _drop(endpoint, written)
+        raise
+    old = [state.graphs[s.graph.value] for s in sources if s.graph.value in state.graphs]
+    old += [g for g in (state.merged, state.index) if g]
+    _drop(endpoint, old)
+    return sources
+
+
+def _upload(endpoint: Any, graph: str, triples: list[ox.Triple]) -> None:
+    if endpoint.store_url:  # the Graph Store Protocol: N-Triples, tens of times faster
+        for chunk in _chunks(triples, STORE_CHUNK):
+            endpoint.post_graph(graph, ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES) or b"")
+    else:
+        for chunk in _chunks(triples, UPLOAD_CHUNK):
+            endpoint.update(_insert(graph, chunk))
+
+
+def _merge_locally(sources: list[Source]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The merge of *sources* with rule 1 applied, and its name index, computed in memory."""
+    from certpath.graph import _BUILD_LABEL_INDEX, DIRECT_FROM_QUALIFIED
+
+    store = ox.Store()
+    for source in sources:
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in source.triples)
+    store.update(sparql_prologue() + DIRECT_FROM_QUALIFIED)
+    store.update(_BUILD_LABEL_INDEX)
+    merged = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    names = [q.triple for q in store.quads_for_pattern(None, None, None, LABEL_INDEX)]
+    return merged, names
+
+
+def _merge_on_server(endpoint: Any, graphs: list[str], merged: str, index: str) -> None:
+    """Build the merge and the name index on the server (the load holds only some sources)."""
+    using = " ".join(f"USING <{g}>" for g in graphs)
+    operations = [f"INSERT {{ GRAPH <{merged}> {{ ?s ?p ?o }} }} {using} WHERE {{ ?s ?p ?o }}"]
     for template, pattern in RULE_1:
-        operations.append(f"INSERT {{ GRAPH {merged} {template} }} USING {merged} WHERE {pattern}")
+        operations.append(
+            f"INSERT {{ GRAPH <{merged}> {template} }} USING <{merged}> WHERE {pattern}"
+        )
     operations += [
-        f"DROP SILENT GRAPH {LABEL_INDEX}",
-        f"INSERT {{ GRAPH {LABEL_INDEX} {{ ?s ?key ?k }} }} USING {merged} "
+        f"INSERT {{ GRAPH <{index}> {{ ?s ?key ?k }} }} USING <{merged}> "
         f"WHERE {{ {LABEL_INDEX_PATTERN} }}",
-        f"INSERT DATA {{ GRAPH {LABEL_INDEX} {{ {LABEL_INDEX} {PREF_KEY} 'built' }} }}",
+        f"INSERT DATA {{ GRAPH <{index}> {{ {LABEL_INDEX} {PREF_KEY} 'built' }} }}",
     ]
+    _run(endpoint, operations)
+
+
+def _run(endpoint: Any, operations: list[str]) -> None:
     if endpoint.is_virtuoso:
         # Virtuoso aborts a request whose transaction log grows past TransactionAfterImageLimit
-        # (50 MB by default: well below ESCO's size), so the switch runs without that log, one
+        # (50 MB by default: well below ESCO's size), so large copies run without that log, one
         # operation per request (several in one request with the log off lose their order).
         for operation in operations:
             endpoint.update("DEFINE sql:log-enable 3\n" + sparql_prologue() + operation)
     else:
         endpoint.update(sparql_prologue() + " ;\n".join(operations))
-    return sources
+
+
+def _drop(endpoint: Any, graphs: list[str]) -> None:
+    """Drop *graphs* (best effort: what is left is never read)."""
+    try:
+        _run(endpoint, [f"DROP SILENT GRAPH <{g}>" for g in graphs])
+    except Exception:  # noqa: BLE001 - the first error is the one to report
+        pass
 
 
 def _now() -> str:

@@ -32,7 +32,7 @@ from certpath.graph import (
     Subject,
     bind_values,
 )
-from certpath.namespaces import sparql_prologue
+from certpath.namespaces import CP, SKOS_BROADER, sparql_prologue
 from certpath.remote import Endpoint
 from certpath.sparql.results import QueryResult
 
@@ -72,6 +72,13 @@ def _closure_query(roots: str, depth: int) -> str:
         branches.append(f"{{ {steps} ?b{level} ?p ?o }}")
     chain = " ".join(f"?b{i}" for i in range(1, depth + 1))
     return f"SELECT ?root {chain} ?p ?o WHERE {{ {roots} {' UNION '.join(branches)} }}"
+
+
+#: Links whose objects a neighbourhood walk describes next (read ahead by :meth:`describe`).
+_READ_AHEAD = frozenset(
+    {CP.offeredBy, CP.teaches, CP.prerequisite, CP.member, CP.requires, CP.recommends,
+     CP.role, SKOS_BROADER}
+)  # fmt: skip
 
 
 def _values(variable: str, iris: Sequence[str]) -> str:
@@ -370,7 +377,26 @@ class RemoteGraph(KnowledgeGraph):
         missing = [iri for iri in wanted if iri not in self._described]
         for start in range(0, len(missing), BATCH):
             self._describe_batch(missing[start : start + BATCH])
+        if missing:
+            self._read_ahead(missing)
         return self._closure(ox.NamedNode(iri) for iri in wanted)
+
+    def _read_ahead(self, iris: list[str]) -> None:
+        """Describe, in the same few round trips, what a walk asks for next: the entities the
+        just-described ones link to by a planning link (providers, what they teach, require or
+        need first, broader competencies), instead of one round trip per entity later."""
+        found: set[str] = set()
+        for quad in self._closure(ox.NamedNode(iri) for iri in iris):
+            obj = quad.object
+            if (
+                isinstance(obj, ox.NamedNode)
+                and quad.predicate.value in _READ_AHEAD
+                and obj.value not in self._described
+            ):
+                found.add(obj.value)
+        ahead = sorted(found)
+        for start in range(0, len(ahead), BATCH):
+            self._describe_batch(ahead[start : start + BATCH])
 
     def _describe_batch(self, iris: list[str]) -> None:
         try:

@@ -1,667 +1,560 @@
-"""Planner benchmark on an ESCO-scale synthetic graph, against the issue's targets.
+"""Planner benchmark on ESCO-scale synthetic graphs, against issue 11's targets.
 
 Run it from the repository root::
 
-    .venv/bin/python benchmarks/bench_planner.py               # 3,000 roles, 200 questions
-    .venv/bin/python benchmarks/bench_planner.py --quick       # 300 roles, 50 questions (smoke)
-    .venv/bin/python benchmarks/bench_planner.py --json out.json --profile
+    .venv/bin/python benchmarks/bench_planner.py                  # both shapes, old planner too
+    .venv/bin/python benchmarks/bench_planner.py --quick          # small graphs (smoke, ~1 min)
+    .venv/bin/python benchmarks/bench_planner.py --shape realistic --groups iri --old none
 
-It generates the graph with ``benchmarks/synthetic.py`` (3,000 roles, 14,000 competencies,
-10,000 offers) and measures, printing a markdown table to stdout:
+For each shape (``--shape realistic|chain-heavy|tiered``, default the first two) it writes the
+graph with ``synthetic.generate_files`` (3,000 roles, 14,000 competencies, 10,000 offers in five
+files and four RDF formats, groups as blank nodes and IRIs), then starts two worker processes
+that load it through ``certpath.graph.load`` and ``certpath.projection.project`` (the real path):
+this checkout's planner and the one at ``--old`` (default ``403bafe``, checked out into a
+temporary ``git worktree`` outside the repository and put first on ``PYTHONPATH``). The same
+questions go to both in turn (A B A B ...), so every ratio is paired and measured in one run:
 
-* ``load`` and ``project`` separately (median of ``--repeat`` runs);
-* ``shortest_learning_path`` over random (person, role) questions: p50 / p99, every plan exact;
-  in the same run the greedy planner (how much dearer its plans are) and a naive whole-graph
-  NetworkX Dijkstra (time per question, and how often its "distance" is the right answer);
-* ``closest_roles(top=10)`` over all roles, median over a few persons;
-* a one-shot ``certpath path`` on the bundled data, process start to exit (median, p90), and
-  the top-level imports by ``python -X importtime``;
-* peak RSS of a child process that loads the graph, projects it and builds the planner index
-  (RSS, not tracemalloc: Oxigraph allocates in Rust, where tracemalloc does not see).
+* ``path`` (exact) per question: p50 / p90 / p99; every answer of this checkout is checked for
+  validity against the graph (each step startable by the vocabulary's rules 2-3 after the
+  steps before it, every requirement met after the last) and, on a sample, its total against
+  the old planner's when both are exact;
+* greedy (how much dearer, mean and max) and ``closest --top 10`` for a few people;
+* on the chain-heavy shape every question is bounded: ``time_limit`` when the planner takes one
+  (else a hard deadline per question in the parent, which stops that worker), and the number
+  that hit it is reported.
 
-Each planner call runs under a deadline (``--timeout``); a call that overruns counts as that
-many seconds (so percentiles over it are lower bounds, shown as ``>=``). The question loop
-stops after ``--budget`` seconds. The exit status is 1 when a target is missed (or a plan is
-not exact), so the script can flag a regression. ``--profile`` adds cProfile's top functions
-for one question and for ``project``.
+Then one-shot ``certpath path`` processes (start to exit, median of ``--cli-runs``) on the
+bundled data and on ESCO + bundled in an Oxigraph store (built with ``certpath import esco``
+when ``../shared/data/esco-v1.1.1`` exists), against ``python -c pass`` and the old checkout,
+and the top-level imports by ``python -X importtime``. Prints the issue's table per shape and
+the details as markdown; ``--json`` writes every figure. Exit 1 when an answer is invalid.
+Questions: a random role, a person holding a third of its requirements at their level.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
-import io
+import inspect
 import json
 import math
 import os
-import pstats
 import random
-import resource
-import signal
+import select
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import networkx as nx  # noqa: E402
-from synthetic import generate  # noqa: E402
-
-from certpath import planner  # noqa: E402
-from certpath.errors import NoPlan  # noqa: E402
-from certpath.graph import load  # noqa: E402
-from certpath.projection import project  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-CLI_ARGS = [
-    "path",
-    "--target",
-    "SAFe POPM",
-    "--have",
-    "user story writing",
-    "--have",
-    "backlog refinement",
-    "--format",
-    "json",
-]
-
-#: The issue's targets: name -> (limit, unit).
-TARGETS = {
-    "path_p50": (20.0, "ms"),
-    "path_p99": (200.0, "ms"),
-    "closest_median": (3.0, "s"),
-    "cli_median": (400.0, "ms"),
-}
-
-FULL = {"roles": 3000, "competencies": 14000, "offers": 10000, "questions": 200}
-QUICK = {"roles": 300, "competencies": 1400, "offers": 1000, "questions": 50}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+ESCO = ROOT.parent / "shared" / "data" / "esco-v1.1.1"
+CLI_ARGS = ["path", "--target", "SAFe POPM", "--have", "user story writing", "--have",
+            "backlog refinement", "--format", "json"]  # fmt: skip
+ESCO_ARGS = ["path", "--target", "cpd:safe-popm", "--have", "cpd:user-story-writing", "--format",
+             "json"]  # fmt: skip
+FULL = {"roles": 3000, "competencies": 14000, "offers": 10000}
+QUICK = {"roles": 300, "competencies": 1400, "offers": 1000}
+TARGETS = {"realistic": (10.0, 100.0, 1.0), "chain-heavy": (1000.0, None, None)}
 
 
-# --------------------------------------------------------------------------- timing helpers
+# --------------------------------------------------------------------------- the worker
 
 
-class Overrun(Exception):
-    """A planner call ran past its deadline."""
+def worker(files: list[str]) -> None:
+    """Load the graph, then answer one JSON request per stdin line with one JSON line."""
+    from certpath import planner
+    from certpath.errors import CertpathError, NoPlan
+    from certpath.graph import load
+    from certpath.projection import project
+
+    start = time.perf_counter()
+    kg = load([Path(f) for f in files])
+    loaded = time.perf_counter() - start
+    G = project(kg)
+    projected = time.perf_counter() - start - loaded
+    del kg
+    index = getattr(planner, "_index", None)
+    if index is not None:
+        index(G)  # built once per graph, as a long-running process would
+    takes_limit = "time_limit" in inspect.signature(planner.shortest_learning_path).parameters
+    import highspy  # noqa: F401  (imported by the first solve; not part of a question)
+
+    reply({"load_s": loaded, "project_s": projected, "time_limit": takes_limit})
+    for line in sys.stdin:
+        q = json.loads(line)
+        person = {"have": q["have"], "holds": q["holds"]}
+        t0 = time.perf_counter()
+        try:
+            if q["op"] == "closest":
+                found = planner.closest_roles(G, top=10, **person)
+                out: dict[str, Any] = {"roles": [d.role for d in found]}
+            elif q["op"] == "verify":
+                out = verify(G, q)
+            else:
+                fn = planner.greedy_learning_path if q["op"] == "greedy" else None
+                fn = fn or planner.shortest_learning_path
+                extra = {"time_limit": q["time_limit"]} if takes_limit and q["op"] == "path" else {}
+                plan = fn(G, q["role"], minimize="hours", **person, **extra)
+                out = {
+                    "status": "plan",
+                    "steps": [s.iri for s in plan.steps],
+                    "hours": plan.total_hours,
+                    "optimal": plan.optimal,
+                    "bound": getattr(plan, "bound", None),
+                }
+        except NoPlan:
+            out = {"status": "no_plan"}
+        except CertpathError as exc:
+            out = {"status": "error", "message": str(exc)}
+        out["s"] = time.perf_counter() - t0
+        reply(out)
+
+
+def verify(G: Any, q: dict[str, Any]) -> dict[str, Any]:
+    """The question's 0/1 model solved by the eager formulation (``highs-ordered``), an exact
+    method independent of the lazy cuts: its hours and the candidate count (this checkout)."""
+    from certpath import _milp
+    from certpath.planning.index import snapshot
+    from certpath.planning.question import Question
+    from certpath.planning.reduction import reduce, structure_reasons
+    from certpath.planning.solving import model
+
+    s = snapshot(G)
+    r = reduce(s, Question(q["role"], have=q["have"], holds=q["holds"]))
+    if structure_reasons(s, r):
+        return {"status": "no_plan"}
+    m = model(s, r)
+    found = _milp.solve(m, ("hours", "cost", "steps"), {}, method="highs-ordered")
+    hours = _milp.measure(m, "hours", found.plans[0]) if found.plans else None
+    return {"status": "plan" if found.plans else "no_plan", "hours": hours,
+            "candidates": len(m.offers)}  # fmt: skip
+
+
+def reply(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data) + "\n")
+    sys.stdout.flush()
+
+
+class Worker:
+    """A worker process for one checkout (``src``: its source folder, first on PYTHONPATH)."""
+
+    def __init__(self, name: str, src: Path, files: list[Path]) -> None:
+        self.name = name
+        env = {**os.environ, "PYTHONPATH": str(src)}
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--worker", *map(str, files)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=str(src.parent),
+        )
+        self.ready: dict[str, Any] | None = None
+        self.dead = False
+
+    def wait_ready(self, timeout: float = 600.0) -> dict[str, Any]:
+        self.ready = self._read(timeout)
+        return self.ready or {}
+
+    def ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any] | None:
+        """The answer, or None when the worker is stopped (or was, at an earlier deadline)."""
+        if self.dead:
+            return None
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return self._read(timeout)
+
+    def _read(self, timeout: float) -> dict[str, Any] | None:
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        if not line:
+            self.stop()
+            return None
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def stop(self) -> None:
+        self.dead = True
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+        self.proc.wait()
 
 
 @contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Raise :class:`Overrun` in the block after *seconds* of wall time (SIGALRM).
-
-    The signal is handled between Python bytecodes, so a HiGHS solve in C finishes first; the
-    planner returns to Python between solves, which keeps the overrun to one solve.
-    """
-
-    def handler(signum: int, frame: object) -> None:
-        raise Overrun
-
-    previous = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+def old_checkout(commit: str) -> Iterator[Path | None]:
+    """The ``src`` folder of ``commit`` in a temporary worktree outside the repository."""
+    if commit == "none":
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="certpath-old-"))
+    tree = folder / "tree"
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],
+        check=True,
+        capture_output=True,
+    )
     try:
-        yield
+        yield tree / "src"
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0.0)
-        signal.signal(signal.SIGALRM, previous)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+            capture_output=True,
+        )
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-@dataclass
-class Outcome:
-    """One timed call: seconds, and the plan (None for no plan or an overrun)."""
-
-    seconds: float
-    plan: Any = None
-    no_plan: bool = False
-    overrun: bool = False
-    error: str = ""
+# --------------------------------------------------------------------------- questions, checks
 
 
-def timed_call(fn: Callable[[], Any], timeout: float) -> Outcome:
-    """Run *fn* under a deadline; an overrun counts as *timeout* seconds."""
-    start = time.perf_counter()
-    try:
-        with deadline(timeout):
-            result = fn()
-    except Overrun:
-        return Outcome(timeout, overrun=True)
-    except NoPlan:
-        return Outcome(time.perf_counter() - start, no_plan=True)
-    except RuntimeError as exc:
-        # HiGHS reports kSolveError when the deadline's signal lands inside a solve.
-        if time.perf_counter() - start >= 0.95 * timeout:
-            return Outcome(timeout, overrun=True)
-        return Outcome(time.perf_counter() - start, error=str(exc))
-    return Outcome(time.perf_counter() - start, plan=result)
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile *p* (0-100) of *values*."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100.0 * len(ordered)))
-    return ordered[rank - 1]
-
-
-@dataclass
-class Stat:
-    """A censored sample: values in seconds, the cap an overrun was counted at."""
-
-    values: list[float] = field(default_factory=list)
-    cap: float = math.inf
-
-    def at(self, p: float) -> float:
-        return percentile(self.values, p) if self.values else math.nan
-
-    def censored(self, p: float) -> bool:
-        return bool(self.values) and self.at(p) >= self.cap
-
-    def median(self) -> float:
-        return statistics.median(self.values) if self.values else math.nan
-
-
-def fmt(seconds: float, unit: str, censored: bool = False) -> str:
-    """Seconds shown in *unit* (``ms`` or ``s``), with ``>=`` for a lower bound."""
-    if math.isnan(seconds):
-        return "n/a"
-    value = seconds * 1000.0 if unit == "ms" else seconds
-    text = f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
-    return (">= " if censored else "") + text
-
-
-def spread(values: list[float]) -> str:
-    """``median [min-max]`` in seconds, for repeated runs."""
-    return f"{statistics.median(values):.2f} s [{min(values):.2f}-{max(values):.2f}]"
-
-
-# --------------------------------------------------------------------------- the questions
-
-
-@dataclass
-class Question:
-    """A random person (competencies at levels, maybe one held offer) and a target role."""
-
-    role: str
-    have: dict[str, int]
-    holds: list[str]
-
-
-def questions(G: Any, count: int, seed: int) -> list[Question]:
-    """Return *count* random questions over the projected graph *G*."""
+def make_questions(G: Any, count: int, seed: int) -> list[dict[str, Any]]:
+    """Random roles; the person holds a third of the role's requirements at their level."""
     rng = random.Random(seed)
     roles = sorted(n for n, d in G.nodes(data=True) if d["kind"] == "role")
-    comps = sorted(n for n, d in G.nodes(data=True) if d["kind"] == "competency")
-    offers = sorted(n for n, d in G.nodes(data=True) if d["kind"] == "offer")
     found = []
     for _ in range(count):
-        have = {c: rng.randint(1, 5) for c in rng.sample(comps, rng.randint(1, 5))}
-        holds = [rng.choice(offers)] if rng.random() < 0.5 else []
-        found.append(Question(rng.choice(roles), have, holds))
+        role = rng.choice(roles)
+        edges = G.out_edges(role, keys=True, data=True)
+        reqs = sorted((v, d.get("level", 1)) for _, v, k, d in edges if k == "requires")
+        have = dict(rng.sample(reqs, len(reqs) // 3))
+        found.append({"role": role, "have": have, "holds": []})
     return found
 
 
-# --------------------------------------------------------------------------- naive baseline
+def check_plan(G: Any, q: dict[str, Any], steps: list[str]) -> str:
+    """Why the plan breaks the vocabulary's rules 2-4 (empty when it is valid); independent of
+    the planner's code."""
+    broader: dict[str, list[str]] = {}
+    for u, v, k in G.edges(keys=True):
+        if k == "broader":
+            broader.setdefault(u, []).append(v)
+    reach: dict[str, int] = {}
+
+    def gain(c: str, level: int) -> None:
+        todo = [c]
+        while todo:
+            n = todo.pop()
+            if reach.get(n, 0) < level:
+                reach[n] = level
+                todo.extend(broader.get(n, ()))
+
+    for c, level in q["have"].items():
+        gain(c, int(level))
+    held = set(q["holds"])
+
+    def met(item: str) -> bool:
+        kind = G.nodes[item].get("kind")
+        if kind == "offer":
+            return item in held
+        if kind == "competency":
+            return reach.get(item, 0) >= 1
+        if kind == "group":
+            members = [v for _, v, k in G.out_edges(item, keys=True) if k == "member"]
+            return sum(1 for m in members if met(m)) >= int(G.nodes[item].get("min_count", 1))
+        return False
+
+    for i, o in enumerate(steps):
+        prereqs = [v for _, v, k in G.out_edges(o, keys=True) if k == "prerequisite"]
+        if not all(met(p) for p in prereqs):
+            return f"step {i + 1} ({o}) is not startable"
+        held.add(o)
+        for _, c, k, d in G.out_edges(o, keys=True, data=True):
+            if k == "teaches":
+                gain(c, int(d.get("level", 1)))
+    for _, c, k, d in G.out_edges(q["role"], keys=True, data=True):
+        if k == "requires" and reach.get(c, 0) < int(d.get("level", 1)):
+            return f"requirement {c} not met"
+    return ""
 
 
-def dijkstra_graph(G: Any) -> Any:
-    """The whole projection as a weighted DiGraph in the learning direction (the naive model).
+# --------------------------------------------------------------------------- one shape
 
-    Entering an offer costs its hours, everything else is free: person -> what they have;
-    a free "anyone" node -> offers without prerequisites; prerequisite -> the offer needing it;
-    offer -> what it teaches -> broader competencies -> roles requiring them; member -> group.
-    """
-    hours = {n: float(d.get("hours") or 0.0) for n, d in G.nodes(data=True) if d["kind"] == "offer"}
-    H = nx.DiGraph()
-    H.add_nodes_from(G.nodes)
-    has_prerequisite = set()
-    for u, v, key in G.edges(keys=True):
-        if key in ("requires", "recommends", "member"):
-            H.add_edge(v, u, weight=0.0)
-        elif key == "prerequisite":
-            H.add_edge(v, u, weight=hours[u])
-            has_prerequisite.add(u)
-        else:  # teaches, broader, leadsTo, offeredBy, framework: as projected
-            H.add_edge(u, v, weight=hours.get(v, 0.0))
-    H.add_edges_from(
-        ("@anyone", o, {"weight": h}) for o, h in hours.items() if o not in has_prerequisite
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(p / 100.0 * len(ordered))) - 1] if ordered else math.nan
+
+
+def run_shape(shape: str, args: argparse.Namespace, old_src: Path | None) -> dict[str, Any]:
+    from synthetic import generate_files
+
+    from certpath.graph import load
+    from certpath.projection import project
+
+    sizes = QUICK if args.quick else FULL
+    chain = shape == "chain-heavy"
+    n_questions = args.questions or (
+        (3 if args.quick else 20) if chain else (30 if args.quick else 200)
     )
-    return H
-
-
-def dijkstra_question(H: Any, q: Question) -> float:
-    """Whole-graph single-source Dijkstra from the person; their "distance" to the role."""
-    H.add_edge("@person", "@anyone", weight=0.0)
-    H.add_edges_from(("@person", n, {"weight": 0.0}) for n in [*q.have, *q.holds])
-    try:
-        dist, _ = nx.single_source_dijkstra(H, "@person")
-    finally:
-        H.remove_node("@person")
-    return float(dist.get(q.role, math.inf))
-
-
-# --------------------------------------------------------------------------- sections
-
-
-def section_load(path: Path, repeat: int) -> tuple[Any, dict[str, Any]]:
-    """Time ``load`` and ``project`` separately, *repeat* times; return the last graph."""
-    loads, projects = [], []
-    G = None
-    for _ in range(repeat):
-        G = None
+    limit = args.time_limit
+    out: dict[str, Any] = {"shape": shape, "groups": args.groups, **sizes}
+    with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        kg = load([path])
-        loads.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        G = project(kg)
-        projects.append(time.perf_counter() - start)
-        triples = len(kg)
-        del kg
-    start = time.perf_counter()
-    planner._index(G)  # built once per graph and cached: the questions below reuse it
-    index = time.perf_counter() - start
-    return G, {
-        "load_s": loads,
-        "project_s": projects,
-        "index_s": index,
-        "triples": triples,
-        "nodes": G.number_of_nodes(),
-        "edges": G.number_of_edges(),
-    }
+        files = generate_files(Path(tmp), shape=shape, groups=args.groups, seed=args.seed, **sizes)
+        out["generate_s"] = time.perf_counter() - start
+        print(f"[{shape}] generated in {out['generate_s']:.1f} s; loading", file=sys.stderr)
+        workers = {"new": Worker("new", ROOT / "src", files)}
+        if old_src is not None:
+            workers["old"] = Worker("old", old_src, files)
+        G = project(load(files))
+        qs = make_questions(G, n_questions, args.seed)
+        for name, w in workers.items():
+            out[f"{name}_ready"] = w.wait_ready()
+        rows: list[dict[str, Any]] = []
+        for i, q in enumerate(qs):
+            row: dict[str, Any] = {"question": q}
+            for op in ("path", "greedy"):
+                for name, w in workers.items():
+                    deadline = (limit + 60.0) if out[f"{name}_ready"].get("time_limit") else limit
+                    answer = w.ask({"op": op, **q, "time_limit": limit}, deadline if chain else 600)
+                    row[f"{name}_{op}"] = answer
+            new = row["new_path"]
+            if new and new.get("status") == "plan":
+                row["invalid"] = check_plan(G, q, new["steps"])
+            if i < args.verify and not chain:
+                row["verify"] = workers["new"].ask({"op": "verify", **q}, 600)
+            rows.append(row)
+            print(f"  [{shape}] question {i + 1}/{len(qs)}: " + ", ".join(
+                f"{k} {v['s'] * 1000:.0f} ms" for k, v in row.items() if isinstance(v, dict)
+                and "s" in v), file=sys.stderr)  # fmt: skip
+        closest: dict[str, list[float]] = {name: [] for name in workers}
+        if not chain:
+            for q in make_questions(G, args.persons, args.seed + 1):
+                for name, w in workers.items():
+                    answer = w.ask({"op": "closest", **q}, 600)
+                    if answer:
+                        closest[name].append(answer["s"])
+        for w in workers.values():
+            w.stop()
+    out["rows"] = rows
+    out["closest_s"] = closest
+    out["questions"] = n_questions
+    out["time_limit"] = limit
+    return out
 
 
-def section_questions(
-    G: Any, qs: list[Question], timeout: float, budget: float, repeat: int
-) -> dict[str, Any]:
-    """Exact, greedy and naive Dijkstra on each question, until *budget* seconds are spent."""
-    exact, greedy = Stat(cap=timeout), Stat(cap=timeout)
-    naive: list[float] = []
-    rows: list[dict[str, Any]] = []
-    start = time.perf_counter()
-    import highspy  # noqa: F401 - imported by the first solve; its import is not a question
-
-    start_h = time.perf_counter()
-    H = dijkstra_graph(G)
-    build_h = time.perf_counter() - start_h
-    for q in qs:
-        if time.perf_counter() - start > budget:
-            break
-
-        def ask(fn: Callable[..., Any], q: Question = q) -> Callable[[], Any]:
-            return lambda: fn(G, q.role, have=q.have, holds=q.holds, minimize="hours")
-
-        e = timed_call(ask(planner.shortest_learning_path), timeout)
-        g = timed_call(ask(planner.greedy_learning_path), timeout)
-        t0 = time.perf_counter()
-        distance = dijkstra_question(H, q)
-        naive.append(time.perf_counter() - t0)
-        print(
-            f"  question {len(rows) + 1}: exact {e.seconds:.3f} s {_summary(e)['status']}, "
-            f"greedy {g.seconds:.3f} s, dijkstra {naive[-1]:.3f} s",
-            file=sys.stderr,
-        )
-        exact.values.append(e.seconds)
-        greedy.values.append(g.seconds)
-        rows.append(
-            {
-                "role": q.role,
-                "have": q.have,
-                "holds": q.holds,
-                "exact_s": e.seconds,
-                "exact": _summary(e),
-                "greedy_s": g.seconds,
-                "greedy": _summary(g),
-                "dijkstra_s": naive[-1],
-                "dijkstra_distance": distance,
-            }
-        )
-    noise = _retime(G, qs, rows, timeout, repeat)
-    return {
-        "exact": exact,
-        "greedy": greedy,
-        "dijkstra_s": naive,
-        "dijkstra_build_s": build_h,
-        "rows": rows,
-        "noise": noise,
-        "elapsed_s": time.perf_counter() - start,
-    }
-
-
-def _summary(o: Outcome) -> dict[str, Any]:
-    if o.error:
-        return {"status": "error", "message": o.error}
-    if o.overrun:
-        return {"status": "overrun"}
-    if o.no_plan:
-        return {"status": "no_plan"}
-    return {
-        "status": "plan",
-        "optimal": o.plan.optimal,
-        "hours": o.plan.total_hours,
-        "steps": len(o.plan.steps),
-    }
-
-
-def _retime(
-    G: Any, qs: list[Question], rows: list[dict[str, Any]], timeout: float, repeat: int
-) -> dict[str, Any]:
-    """Ask up to 10 answered questions *repeat* more times: the machine's noise per question."""
-    picked = [(q, r) for q, r in zip(qs, rows, strict=False) if r["exact"]["status"] != "overrun"]
-    ratios = []
-    for q, row in picked[:10]:
-        times = [row["exact_s"]]
-        for _ in range(repeat):
-            o = timed_call(
-                lambda q=q: planner.shortest_learning_path(
-                    G, q.role, have=q.have, holds=q.holds, minimize="hours"
-                ),
-                timeout,
-            )
-            times.append(o.seconds)
-        ratios.append((max(times) - min(times)) / statistics.median(times))
-    return {
-        "questions": len(ratios),
-        "runs_each": repeat + 1,
-        "median_rel_spread": statistics.median(ratios) if ratios else math.nan,
-        "max_rel_spread": max(ratios) if ratios else math.nan,
-    }
-
-
-def compare(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Greedy against exact, and the naive distance against exact, where both have a plan."""
-    both = [r for r in rows if r["exact"]["status"] == "plan" and r["greedy"]["status"] == "plan"]
-    excess = []
-    worse = 0
-    better = 0  # greedy cheaper than "exact": an exactness bug
-    for r in both:
-        e, g = r["exact"]["hours"], r["greedy"]["hours"]
-        excess.append(0.0 if e == g else (g - e) / e * 100.0 if e > 0 else math.inf)
-        worse += g > e + 1e-6 * max(1.0, e)
-        better += g < e - 1e-6 * max(1.0, e)
-    feasible = [r for r in rows if r["exact"]["status"] == "plan"]
-    naive_right = sum(
-        1 for r in feasible if abs(r["dijkstra_distance"] - r["exact"]["hours"]) < 1e-6
+def summarise(r: dict[str, Any]) -> dict[str, Any]:
+    """Percentiles, ratios and checks of one shape's rows."""
+    rows = r["rows"]
+    s: dict[str, Any] = {}
+    for name in ("new", "old"):
+        times = [row[f"{name}_path"]["s"] for row in rows if row.get(f"{name}_path")]
+        s[name] = {
+            "answered": len(times),
+            "p50": percentile(times, 50),
+            "p90": percentile(times, 90),
+            "p99": percentile(times, 99),
+            "closest": statistics.median(r["closest_s"].get(name) or [math.nan]),
+            "not_optimal": sum(
+                1 for row in rows if (row.get(f"{name}_path") or {}).get("optimal") is False
+            ),
+            "plans": sum(
+                1 for row in rows if (row.get(f"{name}_path") or {}).get("status") == "plan"
+            ),
+        }
+    paired = [
+        row["old_path"]["s"] / row["new_path"]["s"]
+        for row in rows
+        if row.get("old_path") and row.get("new_path")
+    ]
+    s["ratio_median"] = statistics.median(paired) if paired else math.nan
+    s["paired"] = len(paired)
+    dearer = []
+    for row in rows:
+        e, g = row.get("new_path") or {}, row.get("new_greedy") or {}
+        if e.get("status") == "plan" and g.get("status") == "plan" and e.get("optimal"):
+            dearer.append((g["hours"] - e["hours"]) / e["hours"] * 100.0 if e["hours"] else 0.0)
+    s["greedy_mean_pct"] = statistics.fmean(dearer) if dearer else math.nan
+    s["greedy_max_pct"] = max(dearer) if dearer else math.nan
+    s["greedy_cheaper"] = sum(1 for d in dearer if d < -1e-6)
+    s["invalid"] = [row["invalid"] for row in rows if row.get("invalid")]
+    s["invalid"] += [f"not optimal: {row['question']['role']}" for row in rows
+                     if (row.get("verify") or {}).get("status") == "plan"
+                     and abs(row["verify"]["hours"] - (row.get("new_path") or {}).get(
+                         "hours", math.inf)) > 1e-6]  # fmt: skip
+    s["errors"] = sum(1 for row in rows if (row.get("new_path") or {}).get("status") == "error")
+    agree = differ = 0
+    for row in rows:
+        e, o = row.get("new_path") or {}, row.get("old_path") or {}
+        if e.get("optimal") and o.get("optimal") and "hours" in e and "hours" in o:
+            same = abs(e["hours"] - o["hours"]) <= 1e-6 * max(1.0, e["hours"])
+            agree += same
+            differ += not same
+    s["same_hours_as_old"] = (agree, differ)
+    checked = [row for row in rows if (row.get("verify") or {}).get("status") == "plan"]
+    s["verified"] = len(checked)
+    s["verify_differs"] = sum(
+        1
+        for row in checked
+        if abs(row["verify"]["hours"] - (row["new_path"] or {}).get("hours", math.inf)) > 1e-6
     )
-    return {
-        "compared": len(both),
-        "greedy_excess_mean_pct": statistics.fmean(excess) if excess else math.nan,
-        "greedy_excess_max_pct": max(excess) if excess else math.nan,
-        "greedy_worse": worse,
-        "greedy_better": better,
-        "not_optimal": sum(1 for r in feasible if r["exact"]["optimal"] is not True),
-        "feasible": len(feasible),
-        "no_plan": sum(1 for r in rows if r["exact"]["status"] == "no_plan"),
-        "overrun": sum(1 for r in rows if r["exact"]["status"] == "overrun"),
-        "errors": sum(1 for r in rows if "error" in (r["exact"]["status"], r["greedy"]["status"])),
-        "greedy_overrun": sum(1 for r in rows if r["greedy"]["status"] == "overrun"),
-        "naive_right": naive_right,
-        "mean_steps": statistics.fmean(r["exact"]["steps"] for r in feasible) if feasible else 0,
-    }
+    sizes = [row["verify"]["candidates"] for row in checked]
+    s["candidates"] = (
+        f"median {statistics.median(sizes):.0f} [{min(sizes)}-{max(sizes)}]" if sizes else "n/a"
+    )
+    return s
 
 
-def section_closest(G: Any, persons: list[Question], timeout: float) -> Stat:
-    """``closest_roles(top=10)`` over all roles for each person."""
-    stat = Stat(cap=timeout)
-    for q in persons:
-        o = timed_call(lambda q=q: planner.closest_roles(G, have=q.have, holds=q.holds), timeout)
-        stat.values.append(o.seconds)
-    return stat
+# --------------------------------------------------------------------------- one-shot CLI
 
 
-def section_cli(runs: int) -> dict[str, Any]:
-    """One-shot ``certpath path`` on the bundled data, process start to exit; import times."""
-    exe = str(BIN / "certpath")
-    subprocess.run([exe, *CLI_ARGS], capture_output=True, check=True)  # warm the file cache
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run([exe, *CLI_ARGS], capture_output=True, text=True, check=True)
-        times.append(time.perf_counter() - start)
-    answer = json.loads(proc.stdout)
-    imports = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "certpath", *CLI_ARGS],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
+def one_run(cmd: list[str], env: dict[str, str] | None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def section_cli(
+    args: argparse.Namespace, old_src: Path | None, store: Path | None
+) -> dict[str, Any]:
+    """One-shot ``certpath path`` against ``python -c pass`` and the old checkout, interleaved."""
+    py = sys.executable
+    new_env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    cases = {"bundled": CLI_ARGS}
+    if store is not None:
+        cases["esco-store"] = ["--store", f"oxigraph:{store}", *ESCO_ARGS]
+    out: dict[str, Any] = {}
+    for name, cli in cases.items():
+        cmds = {
+            "new": ([py, "-m", "certpath", *cli], new_env),
+            "python": ([py, "-c", "pass"], None),
+        }
+        if old_src is not None:
+            cmds["old"] = ([py, "-m", "certpath", *cli], {**os.environ, "PYTHONPATH": str(old_src)})
+        times: dict[str, list[float]] = {k: [] for k in cmds}
+        for cmd, env in cmds.values():
+            one_run(cmd, env)  # warm the file cache
+        for _ in range(args.cli_runs):  # interleaved, one run each in turn
+            for k, (cmd, env) in cmds.items():
+                times[k].append(one_run(cmd, env))
+        out[name] = {k: statistics.median(v) for k, v in times.items()}
+    imports = subprocess.run([py, "-X", "importtime", "-m", "certpath", *CLI_ARGS],
+                             capture_output=True, text=True, env=new_env).stderr  # fmt: skip
     top: list[tuple[str, float]] = []
     for line in imports.splitlines():
         parts = line.split("|")
-        if len(parts) != 3 or not parts[0].startswith("import time:") or "self" in parts[0]:
-            continue
-        name = parts[2].rstrip()
-        if name.startswith(" ") and not name.startswith("  "):  # top level: one space
-            top.append((name.strip(), int(parts[1]) / 1e6))
+        if len(parts) == 3 and parts[0].startswith("import time:") and "self" not in parts[0]:
+            name = parts[2].rstrip()
+            if name.startswith(" ") and not name.startswith("  "):
+                top.append((name.strip(), int(parts[1]) / 1e6))
     top.sort(key=lambda t: -t[1])
-    return {
-        "runs_s": times,
-        "optimal": answer.get("optimal"),
-        "imports_total_s": sum(s for _, s in top),
-        "imports_top": top[:8],
-    }
+    out["imports_total_s"] = sum(v for _, v in top)
+    out["imports_top"] = top[:8]
+    return out
 
 
-def section_memory(path: Path) -> dict[str, float]:
-    """Peak RSS of a child that loads, projects and indexes the graph (MiB)."""
-    proc = subprocess.run(
-        [sys.executable, __file__, "--memory-probe", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    result: dict[str, float] = json.loads(proc.stdout)
-    return result
-
-
-def memory_probe(path: Path) -> None:
-    """The child of :func:`section_memory`: print baseline and peak RSS as JSON."""
-    baseline = _status_mib("VmRSS")
-    G = project(load([path]))
-    ix = planner._index(G)
-    peak = _status_mib("VmHWM")  # reset by exec, unlike ru_maxrss (which a fork carries over)
-    print(json.dumps({"baseline_mib": baseline, "peak_mib": peak, "nodes": len(ix.kind)}))
-
-
-def _status_mib(field_name: str) -> float:
-    """A ``/proc/self/status`` memory field in MiB (Linux); ru_maxrss elsewhere."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field_name + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def profile_one(G: Any, kg_path: Path, q: Question, timeout: float) -> str:
-    """cProfile's top functions for one exact question and for ``project``."""
-    out = io.StringIO()
-    for title, fn in (
-        (
-            f"shortest_learning_path to {q.role}",
-            lambda: planner.shortest_learning_path(G, q.role, have=q.have, holds=q.holds),
-        ),
-        ("project(load(...))", lambda: project(load([kg_path]))),
-    ):
-        prof = cProfile.Profile()
-        prof.enable()
-        timed_call(fn, timeout * 10)
-        prof.disable()
-        out.write(f"\n### cProfile: {title}\n\n```\n")
-        stats = pstats.Stats(prof, stream=out)
-        stats.sort_stats("cumulative").print_stats(r"certpath|highspy|networkx", 18)
-        out.write("```\n")
-    return out.getvalue()
+def esco_store(folder: Path) -> Path | None:
+    zips = sorted(ESCO.glob("*.zip"))
+    if not zips:
+        return None
+    store = folder / "store"
+    subprocess.run([str(Path(sys.executable).parent / "certpath"), "import", "esco",
+                    *map(str, zips), "--store", f"oxigraph:{store}"], check=True,
+                   capture_output=True)  # fmt: skip
+    return store
 
 
 # --------------------------------------------------------------------------- report
 
 
-def report(r: dict[str, Any]) -> tuple[str, list[str]]:
-    """The markdown table, and the names of the missed targets."""
-    missed = []
-    q, c = r["questions"], r["compare"]
-    exact, greedy, closest = q["exact"], q["greedy"], r["closest"]
-    cli = r["cli"]["runs_s"]
-    checks = {
-        "path_p50": (exact.at(50), exact.censored(50)),
-        "path_p99": (exact.at(99), exact.censored(99)),
-        "closest_median": (closest.median(), closest.median() >= closest.cap),
-        "cli_median": (statistics.median(cli), False),
-    }
-    status = {}
-    for name, (value, _) in checks.items():
-        limit, unit = TARGETS[name]
-        ok = (value * 1000.0 if unit == "ms" else value) <= limit
-        status[name] = "met" if ok else "**MISSED**"
-        if not ok:
-            missed.append(name)
-    if c["not_optimal"] or c["greedy_better"] or c["errors"]:
-        missed.append("exact")
-    naive = statistics.median(q["dijkstra_s"]) if q["dijkstra_s"] else math.nan
-    g = r["graph"]
-    mem = r["memory"]
+def ms(seconds: float) -> str:
+    if math.isnan(seconds):
+        return "n/a"
+    v = seconds * 1000.0
+    return f"{v:,.1f}" if v < 100 else f"{v:,.0f}"
+
+
+def report(shapes: list[dict[str, Any]], cli: dict[str, Any] | None, old: str) -> str:
     lines = [
-        f"## Planner benchmark ({r['scale']}: {g['roles']:,} roles, {g['competencies']:,} "
-        f"competencies, {g['offers']:,} offers)",
-        "",
-        "| measure | value | target | status |",
-        "|---|---|---|---|",
-        f"| generate graph (synthetic.py) | {r['generate_s']:.2f} s, {g['triples']:,} triples "
-        f"| | |",
-        f"| `load` (median [min-max] of {len(r['load']['load_s'])}) | "
-        f"{spread(r['load']['load_s'])} | | |",
-        f"| `project` | {spread(r['load']['project_s'])}, {g['nodes']:,} nodes, "
-        f"{g['edges']:,} edges | | |",
-        f"| planner index (`_index(G)`, built once per graph, cached) | "
-        f"{r['load']['index_s']:.2f} s | | |",
-        f"| peak RSS: load + project + index | {mem['peak_mib']:,.0f} MiB "
-        f"(+{mem['peak_mib'] - mem['baseline_mib']:,.0f} over {mem['baseline_mib']:.0f} after "
-        "imports) | | |",
-        f"| `path` exact p50 ({len(exact.values)} questions) | "
-        f"{fmt(exact.at(50), 'ms', exact.censored(50))} | <= 20 ms | {status['path_p50']} |",
-        f"| `path` exact p99 | {fmt(exact.at(99), 'ms', exact.censored(99))} | <= 200 ms "
-        f"| {status['path_p99']} |",
-        f"| answers: plan / no plan / overrun ({q['timeout']:g} s) | {c['feasible']} / "
-        f"{c['no_plan']} / {c['overrun']} (mean {c['mean_steps']:.1f} steps) | | |",
-        f"| exact every time (`optimal`, greedy never cheaper) | "
-        f"{c['feasible'] - c['not_optimal']}/{c['feasible']}, greedy cheaper "
-        f"{c['greedy_better']}x, errors {c['errors']} | all "
-        f"| {'met' if 'exact' not in missed else '**MISSED**'} |",
-        f"| greedy p50 / p99 | {fmt(greedy.at(50), 'ms', greedy.censored(50))} / "
-        f"{fmt(greedy.at(99), 'ms', greedy.censored(99))} ({c['greedy_overrun']} overruns) "
-        "| | |",
-        f"| greedy excess over exact, mean / max | {c['greedy_excess_mean_pct']:.1f} % / "
-        f"{c['greedy_excess_max_pct']:.1f} %; worse in {c['greedy_worse']}/{c['compared']} "
-        "| | |",
-        f"| naive whole-graph Dijkstra, median per question | {fmt(naive, 'ms')} "
-        f"(Dijkstra / exact p50 = {naive / exact.at(50):.1f}x; its distance is the exact "
-        f"hours in {c['naive_right']}/{c['feasible']}) | | |",
-        f"| `closest --top 10` over all roles, median of {len(closest.values)} | "
-        f"{fmt(closest.median(), 's', closest.median() >= closest.cap)} "
-        f"[{fmt(min(closest.values), 's')}-{fmt(max(closest.values), 's')}] | <= 3 s "
-        f"| {status['closest_median']} |",
-        f"| one-shot `certpath path` (bundled), median / p90 of {len(cli)} | "
-        f"{fmt(statistics.median(cli), 'ms')} / {fmt(percentile(cli, 90), 'ms')} | <= 400 ms "
-        f"| {status['cli_median']} |",
-        f"| of which imports (`-X importtime`, top level) | "
-        f"{fmt(r['cli']['imports_total_s'], 'ms')}: "
-        + ", ".join(f"{n} {s * 1000:.0f}" for n, s in r["cli"]["imports_top"][:5])
-        + " ms | | |",
-        "",
-        f"Noise: load average {r['loadavg'][0]:.2f} at start, {r['loadavg'][1]:.2f} at end "
-        f"({os.cpu_count()} cores); {q['noise']['questions']} questions asked "
-        f"{q['noise']['runs_each']}x: (max-min)/median {q['noise']['median_rel_spread']:.0%} "
-        f"median, {q['noise']['max_rel_spread']:.0%} max; CLI p10-p90 "
-        f"{fmt(percentile(cli, 10), 'ms')}-{fmt(percentile(cli, 90), 'ms')}.",
-        "",
-        "Targets missed: " + (", ".join(missed) if missed else "none"),
+        "| graph shape | candidates per question | `path` p50 / p90 / p99 | vs "
+        f"{old} (paired median) | `closest --top 10` | greedy dearer, mean / max |",
+        "|---|---|---|---|---|---|",
     ]
-    return "\n".join(lines), missed
+    for r in shapes:
+        s = r["summary"]
+        n, o = s["new"], s["old"]
+        lines.append(
+            f"| {r['shape']} ({r['groups']} groups, {r['questions']} questions) | "
+            f"{s['candidates']} | "
+            f"**{ms(n['p50'])} / {ms(n['p90'])} / {ms(n['p99'])} ms** "
+            f"(old: {ms(o['p50'])} / {ms(o['p90'])} / {ms(o['p99'])}) | "
+            f"{s['ratio_median']:.1f}x faster over {s['paired']} | "
+            f"{n['closest']:.2f} s (old {o['closest']:.2f} s) | "
+            f"{s['greedy_mean_pct']:.1f} % / {s['greedy_max_pct']:.1f} % |"
+        )
+    for r in shapes:
+        s = r["summary"]
+        lines += [
+            "",
+            f"**{r['shape']}**: load {r['new_ready'].get('load_s', math.nan):.1f} s, project "
+            f"{r['new_ready'].get('project_s', math.nan):.1f} s; plans {s['new']['plans']} of "
+            f"{r['questions']}; invalid {len(s['invalid'])}; errors {s['errors']}; "
+            f"not optimal (time limit {r['time_limit']:g} s) {s['new']['not_optimal']}; "
+            f"old answered {s['old']['answered']}; same hours as old where both exact "
+            f"{s['same_hours_as_old'][0]}, different {s['same_hours_as_old'][1]} "
+            "(the old planner ignores blank-node groups); greedy cheaper than exact "
+            f"{s['greedy_cheaper']}x; optimality re-checked by the eager formulation on "
+            f"{s['verified']} questions, different {s['verify_differs']}.",
+        ]
+    if cli:
+        lines += ["", "| one-shot `certpath path` (median) | this checkout | `python -c pass` "
+                  f"| {old} |", "|---|---|---|---|"]  # fmt: skip
+        for name in ("bundled", "esco-store"):
+            if name in cli:
+                c = cli[name]
+                lines.append(
+                    f"| {name} | {ms(c['new'])} ms | {ms(c['python'])} ms "
+                    f"({c['new'] / c['python']:.1f}x) | {ms(c.get('old', math.nan))} ms "
+                    f"({c.get('old', math.nan) / c['new']:.2f}x this) |"
+                )
+        lines.append(
+            "\nImports (`-X importtime`, top level): "
+            + ", ".join(f"{n} {v * 1000:.0f} ms" for n, v in cli["imports_top"][:6])
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="300 roles, 50 questions")
-    parser.add_argument("--questions", type=int, help="number of (person, role) questions")
-    parser.add_argument("--persons", type=int, help="persons for closest (3; quick: 2)")
-    parser.add_argument(
-        "--closest-timeout", type=float, default=30.0, help="per closest call, s (30)"
-    )
-    parser.add_argument("--repeat", type=int, default=3, help="runs of load/project (3)")
-    parser.add_argument("--cli-runs", type=int, default=15, help="CLI runs (15)")
-    parser.add_argument("--timeout", type=float, default=2.0, help="per planner call, s (2)")
-    parser.add_argument("--budget", type=float, default=300.0, help="question loop, s (300)")
+    parser.add_argument("--shape", action="append", choices=["realistic", "chain-heavy", "tiered"])
+    parser.add_argument("--groups", default="mixed", choices=["mixed", "blank", "iri"])
+    parser.add_argument("--quick", action="store_true", help="300 roles, few questions")
+    parser.add_argument("--questions", type=int)
+    parser.add_argument("--persons", type=int, default=3, help="people for closest (3)")
+    parser.add_argument("--time-limit", type=float, default=10.0, help="chain-heavy, s (10)")
+    parser.add_argument("--old", default="403bafe", help="commit to compare with ('none': skip)")
+    parser.add_argument("--cli-runs", type=int, default=15)
+    parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--verify", type=int, default=30, help="questions re-solved (30)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
-    parser.add_argument("--profile", action="store_true", help="cProfile one question")
-    parser.add_argument("--memory-probe", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.memory_probe:
-        memory_probe(args.memory_probe)
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args, rest = parser.parse_known_args()
+    if args.worker:
+        worker(rest)
         return
-    scale = dict(QUICK if args.quick else FULL)
-    if args.questions:
-        scale["questions"] = args.questions
-    r: dict[str, Any] = {"scale": "quick" if args.quick else "full"}
-    load_start = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, "synthetic.nt")
-        start = time.perf_counter()
-        generate(
-            path,
-            roles=scale["roles"],
-            competencies=scale["competencies"],
-            offers=scale["offers"],
-            seed=args.seed,
-        )
-        r["generate_s"] = time.perf_counter() - start
-        print(f"generated in {r['generate_s']:.1f} s; loading", file=sys.stderr)
-        G, r["load"] = section_load(path, args.repeat)
-        r["graph"] = {**scale, **{k: r["load"][k] for k in ("triples", "nodes", "edges")}}
-        r["memory"] = section_memory(path)
-        qs = questions(G, scale["questions"], args.seed)
-        r["questions"] = section_questions(G, qs, args.timeout, args.budget, args.repeat)
-        r["questions"]["timeout"] = args.timeout
-        r["compare"] = compare(r["questions"]["rows"])
-        print("closest_roles", file=sys.stderr)
-        persons = questions(G, args.persons or (2 if args.quick else 3), args.seed + 1)
-        r["closest"] = section_closest(G, persons, args.closest_timeout)
-        print("one-shot CLI", file=sys.stderr)
-        r["cli"] = section_cli(args.cli_runs)
-        r["loadavg"] = (load_start, os.getloadavg()[0])
-        table, missed = report(r)
-        print(table)
-        if args.profile:
-            asked = zip(qs, r["questions"]["rows"], strict=False)
-            slowest = max(asked, key=lambda pair: pair[1]["exact_s"])[0]
-            print(profile_one(G, path, slowest, args.timeout))
+    shapes = args.shape or ["realistic", "chain-heavy"]
+    results = []
+    with old_checkout(args.old) as old_src, tempfile.TemporaryDirectory() as tmp:
+        for shape in shapes:
+            r = run_shape(shape, args, old_src)
+            r["summary"] = summarise(r)
+            results.append(r)
+        cli = None
+        if not args.no_cli:
+            print("one-shot CLI", file=sys.stderr)
+            cli = section_cli(args, old_src, None if args.quick else esco_store(Path(tmp)))
+    print(report(results, cli, args.old))
     if args.json:
-        data = {
-            **{k: v for k, v in r.items() if k not in ("questions", "closest")},
-            "questions": {
-                k: (v.values if isinstance(v, Stat) else v) for k, v in r["questions"].items()
-            },
-            "closest_s": r["closest"].values,
-            "summary": {
-                "path_p50_s": r["questions"]["exact"].at(50),
-                "path_p99_s": r["questions"]["exact"].at(99),
-                "path_p50_lower_bound": r["questions"]["exact"].censored(50),
-                "path_p99_lower_bound": r["questions"]["exact"].censored(99),
-                "closest_lower_bound": r["closest"].median() >= r["closest"].cap,
-                "closest_median_s": r["closest"].median(),
-                "cli_median_s": statistics.median(r["cli"]["runs_s"]),
-                "cli_p90_s": percentile(r["cli"]["runs_s"], 90),
-                "peak_rss_mib": r["memory"]["peak_mib"],
-            },
-            "missed": missed,
-        }
-        args.json.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
-    sys.exit(1 if missed else 0)
+        args.json.write_text(json.dumps({"shapes": results, "cli": cli}, indent=1, default=str))
+    sys.exit(1 if any(r["summary"]["invalid"] or r["summary"]["errors"] for r in results) else 0)
 
 
 if __name__ == "__main__":

@@ -186,7 +186,7 @@ def test_bundled_examples(
 
 def test_plan_page(browser: Any, bundled_g: nx.MultiDiGraph, shots: Path) -> None:
     have = {CPD + "pi-planning": 2}
-    plan = shortest_learning_path(bundled_g, CPD + "safe-popm", have=have)
+    plan = shortest_learning_path(bundled_g, CPD + "safe-product-owner", have=have)
     picture = viz.render_plan(bundled_g, plan, have=have, path=shots / "plan.html")
     opened = check_page(browser, shots / "plan.html", picture, shots / "plan.png")
     first = plan.steps[0]

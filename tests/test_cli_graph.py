@@ -91,7 +91,8 @@ def test_show_competency_lists_incoming_links() -> None:
     assert code == 0 and data["curie"] == "cpd:pi-planning"
     roles = {e["curie"]: e["level"] for e in data["incoming"]["cp:requires"]}
     offers = {e["curie"]: e["level"] for e in data["incoming"]["cp:teaches"]}
-    assert "cpd:safe-popm" in roles and "cpd:safe-popm-cert" in offers
+    assert "cpd:safe-product-owner" in roles and "cpd:release-train-engineer" in roles
+    assert "cpd:safe-popm-cert" in offers and offers["cpd:safe-rte"] == 4
 
 
 def test_show_text_on_tiny_graph() -> None:

@@ -28,33 +28,45 @@ def plan_json(*args: str) -> dict[str, Any]:
     return data
 
 
+ROLE_CLARITY_THEN_POPM = {
+    "hours": (["cspo", "safe-popm-cert"], 33.5, 1995.0),
+    "steps": (["cspo", "safe-popm-cert"], 33.5, 1995.0),
+    "cost": (["learn-scrum-basics", "pspo-1", "safe-popm-cert"], 34.5, 1195.0),
+}
+
+
 @pytest.mark.parametrize("measure", ["hours", "cost", "steps"])
-def test_business_analyst_to_safe_popm(measure: str) -> None:
-    """The brief's question: role clarity (PSPO I, the cheaper of CSPO/PSPO I), then POPM."""
+def test_business_analyst_to_safe_product_owner(measure: str) -> None:
+    """The brief's question: role clarity first (CSPO; or, when money counts, Scrum basics and
+    PSPO I), then POPM, with no A-CSPO detour."""
     plan = plan_json("--target", "SAFe POPM", *BA, "--minimize", measure)
-    assert [s["iri"] for s in plan["steps"]] == [CPD + "pspo-1", CPD + "safe-popm-cert"]
+    offers, hours, cost = ROLE_CLARITY_THEN_POPM[measure]
+    assert [s["iri"] for s in plan["steps"]] == [CPD + o for o in offers]
     assert plan["optimal"] is True and plan["minimize"] == measure
-    assert plan["total"] == {"hours": 30.5, "cost": 1195.0, "currency": "USD", "steps": 2}
-    assert plan["target"] == {
-        "iri": CPD + "safe-popm",
-        "label": "SAFe Product Owner / Product Manager",
-    }
-    popm = plan["steps"][1]
+    assert plan["total"] == {"hours": hours, "cost": cost, "currency": "USD", "steps": len(offers)}
+    assert plan["target"] == {"iri": CPD + "safe-product-owner", "label": "SAFe Product Owner"}
+    popm = plan["steps"][-1]
     assert {"competency": CPD + "pi-planning", "level": 2} in popm["meets"]
     assert {m["competency"] for m in plan["already_met"]} == {
         CPD + "user-story-writing",
         CPD + "backlog-refinement",
     }
-    assert {"after_step": 1, "role": CPD + "safe-popm"} in plan["milestones"]
+    last = len(offers) - 1
+    assert {"after_step": last, "role": CPD + "safe-product-owner"} in plan["milestones"]
+    assert {"after_step": last - 1, "role": CPD + "product-owner"} in plan["milestones"]
 
 
-def test_without_scrum_org_cspo_comes_first() -> None:
-    plan = plan_json("--target", "safe-popm", *BA, "--exclude", "Scrum.org")
-    assert [s["iri"] for s in plan["steps"]] == [CPD + "cspo", CPD + "safe-popm-cert"]
+def test_without_scrum_alliance_pspo_comes_first() -> None:
+    plan = plan_json("--target", "safe-product-owner", *BA, "--exclude", "Scrum Alliance")
+    assert [s["iri"] for s in plan["steps"]] == [
+        CPD + "learn-scrum-basics",
+        CPD + "pspo-1",
+        CPD + "safe-popm-cert",
+    ]
 
 
 def test_json_shape_is_the_documented_one() -> None:
-    plan = plan_json("--target", "safe-popm", *BA, "--alternatives", "2")
+    plan = plan_json("--target", "safe-product-owner", *BA, "--alternatives", "2")
     assert set(plan) == {
         "target",
         "minimize",
@@ -84,31 +96,33 @@ def test_json_shape_is_the_documented_one() -> None:
 
 
 def test_same_question_same_answer() -> None:
-    first = run("path", "--target", "safe-popm", *BA, "--format", "json")
+    first = run("path", "--target", "safe-product-owner", *BA, "--format", "json")
     assert all(
-        run("path", "--target", "safe-popm", *BA, "--format", "json") == first for _ in range(3)
+        run("path", "--target", "safe-product-owner", *BA, "--format", "json") == first
+        for _ in range(3)
     )
 
 
 def test_text_output_explains_each_step() -> None:
-    code, out, err = run("path", "--target", "safe-popm", *BA)
+    code, out, err = run("path", "--target", "safe-product-owner", *BA)
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == "Learning path to SAFe Product Owner / Product Manager (cpd:safe-popm)"
+    assert lines[0] == "Learning path to SAFe Product Owner (cpd:safe-product-owner)"
     assert lines[1] == "minimising hours; optimal"
-    assert "1. Professional Scrum Product Owner I (cpd:pspo-1)" in lines
-    assert "   Scrum.org · 13 h · USD 200 · AssessmentOnly" in lines
+    assert "1. Certified Scrum Product Owner (cpd:cspo)" in lines
+    assert "   Scrum Alliance · 16 h · USD 1,000 · Classroom, LiveOnline" in lines
     assert "2. SAFe POPM certification (cpd:safe-popm-cert)" in lines
-    assert "After step 2 you qualify for: SAFe Product Owner / Product Manager" in lines
-    assert lines[-1] == "Total: 2 steps, 30.5 h, USD 1,195"
+    assert "After step 1 you qualify for: Product Owner" in lines
+    assert "After step 2 you qualify for: SAFe Product Owner" in lines
+    assert lines[-1] == "Total: 2 steps, 33.5 h, USD 1,995"
 
 
 def test_markdown_output() -> None:
-    code, out, _ = run("path", "--target", "safe-popm", *BA, "--format", "markdown")
+    code, out, _ = run("path", "--target", "safe-product-owner", *BA, "--format", "markdown")
     assert code == 0
-    assert out.startswith("### Learning path to SAFe Product Owner / Product Manager\n")
+    assert out.startswith("### Learning path to SAFe Product Owner\n")
     assert (
-        "| 1 | Professional Scrum Product Owner I (`cpd:pspo-1`) | Scrum.org | 13 | USD 200 |"
+        "| 1 | Certified Scrum Product Owner (`cpd:cspo`) | Scrum Alliance | 16 | USD 1,000 |"
         in out
     )
 
@@ -122,7 +136,7 @@ def test_unlocked_by_names_the_earlier_step() -> None:
 
 
 def test_holding_an_offer_counts() -> None:
-    plan = plan_json("--target", "safe-popm", *BA, "--holds", "PSPO I")
+    plan = plan_json("--target", "safe-product-owner", *BA, "--holds", "PSPO I")
     assert [s["iri"] for s in plan["steps"]] == [CPD + "safe-popm-cert"]
 
 
@@ -136,30 +150,43 @@ def test_levels_matter() -> None:
 
 def test_budget_too_small_exit_3_with_least_budget() -> None:
     code, out, err = run(
-        "path", "--target", "safe-popm", *BA, "--budget-hours", "10", "--format", "json"
+        "path", "--target", "safe-product-owner", *BA, "--budget-hours", "10", "--format", "json"
     )
     assert code == 3
     data = json.loads(out)
     assert data["feasible"] is False
     assert data["reasons"] == [
-        {"kind": "budget", "measure": "hours", "budget": 10.0, "least": 30.5}
+        {"kind": "budget", "measure": "hours", "budget": 10.0, "least": 33.5}
     ]
-    assert err.startswith("Error: ") and "least 30.5" in err and err.count("\n") == 1
+    assert err.startswith("Error: ") and "least 33.5" in err and err.count("\n") == 1
 
 
 def test_untaught_requirement_exit_3_names_it() -> None:
     code, out, err = run(
-        "path", "--target", "safe-popm", *BA, "--exclude", "safe-popm-cert", "--format", "json"
+        "path",
+        "--target",
+        "safe-product-owner",
+        *BA,
+        "--exclude",
+        "safe-popm-cert",
+        "--format",
+        "json",
     )
     assert code == 3
     kinds = {(r["kind"], r.get("competency")) for r in json.loads(out)["reasons"]}
-    assert ("untaught", CPD + "pi-planning") in kinds
-    assert "PI Planning" in err or "ART backlog management" in err
+    assert kinds == {("untaught", CPD + "working-with-product-management")}
+    assert "nothing allowed teaches Working with Product Management at level 2" in err
 
 
 def test_delivery_filter() -> None:
     plan = plan_json(
-        "--target", "safe-popm", *BA, "--delivery", "classroom", "--delivery", "live-online"
+        "--target",
+        "safe-product-owner",
+        *BA,
+        "--delivery",
+        "classroom",
+        "--delivery",
+        "live-online",
     )
     assert all(set(s["delivery"]) & {"Classroom", "LiveOnline"} for s in plan["steps"])
     assert CPD + "pspo-1" not in [s["iri"] for s in plan["steps"]]
@@ -175,12 +202,16 @@ def test_delivery_filter() -> None:
             "Error: 'pi planning' is not a role: it names cpd:pi-planning",
         ),
         (
-            ["--target", "safe-popm", "--have", "pi planning@7"],
+            ["--target", "safe-product-owner", "--have", "pi planning@7"],
             2,
             "the level after '@' must be 1 to 5",
         ),
-        (["--target", "safe-popm", "--holds", "backlog ownership"], 4, "is not an offer"),
-        (["--target", "safe-popm", "--minimize", "fun"], 2, "Invalid value for '--minimize'"),
+        (["--target", "safe-product-owner", "--holds", "backlog ownership"], 4, "is not an offer"),
+        (
+            ["--target", "safe-product-owner", "--minimize", "fun"],
+            2,
+            "Invalid value for '--minimize'",
+        ),
     ],
 )
 def test_bad_questions(args: list[str], code: int, message: str) -> None:
@@ -190,7 +221,7 @@ def test_bad_questions(args: list[str], code: int, message: str) -> None:
 
 
 def test_profiles_yaml_json_turtle(tmp_path: Path) -> None:
-    expected = plan_json("--target", "safe-popm", *BA)
+    expected = plan_json("--target", "safe-product-owner", *BA)
     yaml_file = tmp_path / "me.yaml"
     yaml_file.write_text(
         "have:\n  - user story writing\n  - backlog refinement@5\n", encoding="utf-8"
@@ -208,19 +239,25 @@ def test_profiles_yaml_json_turtle(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     for path in (yaml_file, json_file, ttl_file):
-        assert plan_json("--target", "safe-popm", "--profile", str(path)) == expected, path
+        assert plan_json("--target", "safe-product-owner", "--profile", str(path)) == expected, path
 
 
 def test_bad_profile(tmp_path: Path) -> None:
     path = tmp_path / "me.yaml"
     path.write_text("have: [unclosed\n", encoding="utf-8")
-    code, _, err = run("path", "--target", "safe-popm", "--profile", str(path))
+    code, _, err = run("path", "--target", "safe-product-owner", "--profile", str(path))
     assert code == 2 and "not valid YAML" in err and str(path) in err
 
 
 def test_gaps() -> None:
     code, out, _ = run(
-        "gaps", "--target", "safe-popm", "--have", "user-story-writing@1", "--format", "json"
+        "gaps",
+        "--target",
+        "safe-product-owner",
+        "--have",
+        "user-story-writing@1",
+        "--format",
+        "json",
     )
     assert code == 0
     gaps = {g["competency"]: g for g in json.loads(out)["gaps"]}
@@ -247,9 +284,12 @@ def test_closest_ranks_by_exact_cost() -> None:
 
 def test_career_chain() -> None:
     code, out, _ = run(
-        "career", "--from", "business analyst", "--to", "safe-popm", "--format", "json"
+        "career", "--from", "business analyst", "--to", "safe-product-owner", "--format", "json"
     )
     data = json.loads(out)
     assert code == 0
-    assert data["roles"][0] == CPD + "business-analyst" and data["roles"][-1] == CPD + "safe-popm"
+    assert (
+        data["roles"][0] == CPD + "business-analyst"
+        and data["roles"][-1] == CPD + "safe-product-owner"
+    )
     assert len(data["hops"]) == len(data["roles"]) - 1

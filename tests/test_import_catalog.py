@@ -113,8 +113,9 @@ def test_unknown_competency_suggests_names_exit_4(tmp_path: Path) -> None:
     assert code == 4
     assert stderr.splitlines()[0] == (
         f"Error: {f}:2: column teaches: no competency named 'Interaction desing'; did you mean "
-        "Decision making (cpd:decision-making), Backlog ordering (cpd:backlog-ordering)? "
-        "(or use --create-missing)"
+        "Decision making (cpd:decision-making), AI solution scoping (cpd:ai-solution-scoping), "
+        "Backlog ordering (cpd:backlog-ordering), Risk management (cpd:risk-management), "
+        "Team coaching (cpd:team-coaching)? (or use --create-missing)"
     )
     assert len(stderr.splitlines()) == 2
     assert list(tmp_path.iterdir()) == []
@@ -136,6 +137,7 @@ def test_create_missing_makes_competencies(tmp_path: Path) -> None:
             "https://w3id.org/certpath/data/backlog-refinment",
         ],
         "triples": 17,
+        "warnings": [],
     }
 
 

@@ -174,10 +174,10 @@ def test_store_gets_ontology_and_esco(tmp_path: Path) -> None:
 
 
 def test_esco_beside_bundled_data_resolves_alignments(sample_nt: Path) -> None:
-    code, stdout, _ = run("--data", "bundled", "--data", str(sample_nt), "show", "business-analyst")
+    code, stdout, _ = run("--data", "bundled", "--data", str(sample_nt), "show", "product-owner")
     assert code == 0
     assert (
-        "  skos:closeMatch: business analyst (escoocc:60082a99-d8ef-4e84-9290-78902681b6ed)"
+        "  skos:broadMatch: ICT product manager (escoocc:a79170ad-0b7b-4697-864f-1748359aa10a)"
         in stdout.splitlines()
     )
     code, stdout, _ = run(
@@ -261,7 +261,7 @@ def test_bad_csv_names_file_and_line(tmp_path: Path, name: str, edit: object, me
     (folder / name).write_text(edit(text), encoding="utf-8")  # type: ignore[operator]
     out = tmp_path / "out.nt"
     out.write_text("previous\n")
-    code, _, stderr = run("import", "esco", str(folder), "-o", str(out))
+    code, _, stderr = run("import", "esco", str(folder), "-o", str(out), "--force")
     assert code == 2
     assert stderr.splitlines()[-1] == f"Error: {folder / message}"
     assert out.read_text() == "previous\n"  # untouched: atomic
@@ -308,7 +308,7 @@ def test_full_esco_counts(tmp_path: Path) -> None:
     code, stdout, _ = run("--data", "bundled", "--data", str(out), "show", "cpd:business-analyst")
     assert code == 0
     assert (
-        "  skos:closeMatch: business analyst (escoocc:60082a99-d8ef-4e84-9290-78902681b6ed)"
+        "  skos:closeMatch: ICT business analyst (escoocc:fe0fa514-b48d-4a53-9757-a283c0baacf0)"
         in stdout.splitlines()
     )
     code, stdout, _ = run("--data", "bundled", "--data", str(out), "show", "ICT product manager")

@@ -219,7 +219,7 @@ def test_param_binding_is_substitution(kg: KnowledgeGraph) -> None:
     q = "SELECT ?r ?l WHERE { ?r a cp:Role OPTIONAL { ?r skos:prefLabel ?l FILTER(?l = ?want) } }"
     rows = run_query(kg, q, {"want": ox.Literal("Product Owner", language="en")}, timeout=None)
     labelled = [row for row in rows.rows if row[1] is not None]
-    assert len(rows) == 7 and len(labelled) == 1
+    assert len(rows) == 12 and len(labelled) == 1
 
 
 def test_a_param_the_query_assigns_is_refused() -> None:
@@ -258,9 +258,12 @@ def test_table_and_ask_and_construct_exact_output() -> None:
         "role              competency                  label                   need         level\n"
         "----------------  --------------------------  ----------------------  -----------  -----\n"
         "cpd:scrum-master  cpd:scrum-fundamentals      Scrum fundamentals      essential    3\n"
-        "cpd:scrum-master  cpd:sprint-review-learning  Sprint Review learning  essential    2\n"
+        "cpd:scrum-master  cpd:facilitation            Facilitation            essential    2\n"
+        "cpd:scrum-master  cpd:impediment-removal      Impediment removal      essential    2\n"
+        "cpd:scrum-master  cpd:team-coaching           Team coaching           essential    2\n"
         "cpd:scrum-master  cpd:backlog-refinement      Backlog refinement      recommended  2\n"
-        "(3 rows)\n"
+        "cpd:scrum-master  cpd:sprint-review-learning  Sprint Review learning  recommended  2\n"
+        "(6 rows)\n"
     )
     assert invoke("query", "ASK { cpd:cspo a cp:Certification }") == (
         0,

@@ -131,3 +131,28 @@ class StoreUnavailable(CertpathError):
 
 class StoreRefused(StoreUnavailable):
     """A store that refuses a write: wrong or missing credentials, read-only (exit 6)."""
+
+
+class SolveTimeLimit(CertpathError):
+    """A least-cost search stopped by its time limit before the answer was proven (exit 5)."""
+
+    exit_code = 5
+
+
+class SolverError(CertpathError):
+    """The MILP solver failed on every retry and no exact answer could be had (exit 7)."""
+
+    exit_code = 7
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGHUP arrived while certpath had handlers installed (not a CertpathError).
+
+    Like :class:`KeyboardInterrupt` it is a ``BaseException``, so ``except Exception`` does not
+    swallow it and every ``finally`` (temporary files, stores) runs on the way out; the CLI edge
+    then ends the process by the same signal.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -25,27 +25,13 @@ import pyoxigraph as ox
 
 from certpath.errors import InputError
 from certpath.namespaces import RDF_TYPE, sparql_prologue
+from certpath.parsing import FORMAT_NAMES, FORMATS, parse_file  # re-exported: parsing lives there
 
 if TYPE_CHECKING:
     from certpath.sparql.results import QueryResult
 
 Subject = ox.NamedNode | ox.BlankNode
 Object = ox.NamedNode | ox.BlankNode | ox.Literal
-
-#: RDF formats by file extension; the only ones ``--data`` accepts.
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-}
-FORMAT_NAMES = (
-    "Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld, .json), RDF/XML (.rdf, .owl, .xml)"
-)
 
 BUNDLED = "bundled"
 _RESOURCES = Path(__file__).resolve().parent / "_bundled"
@@ -94,34 +80,6 @@ def resolve_data_paths(values: Sequence[str | Path] | None) -> list[Path]:
         else:
             raise InputError(f"{path}: no such file or folder")
     return list(dict.fromkeys(files))
-
-
-def parse_file(store: ox.Store, path: Path) -> None:
-    """Parse one RDF file into *store*'s default graph, with errors naming the file and line."""
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown RDF format '{path.suffix}'; use {FORMAT_NAMES}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if not data.strip():
-        raise InputError(f"{path}: file is empty")
-    try:
-        store.bulk_load(input=data, format=fmt, base_iri=path.resolve().as_uri())
-    except SyntaxError as exc:
-        raise InputError(_syntax_message(path, exc)) from None
-    except (ValueError, OSError) as exc:
-        raise InputError(f"{path}: {exc}") from None
-
-
-def _syntax_message(path: Path, exc: SyntaxError) -> str:
-    text = str(exc.msg if exc.msg else exc).replace("\n", " ")
-    if exc.lineno:
-        if text.startswith("Parser error at line"):
-            text = text.split(": ", 1)[-1]
-        return f"{path}:{exc.lineno}:{exc.offset or 0}: syntax error: {text}"
-    return f"{path}: syntax error: {text}"
 
 
 # Vocabulary rule 1: the qualified form only adds detail, so its direct triple is always there.
@@ -530,6 +488,7 @@ def rebuild_default_graph(store: ox.Store) -> None:
 __all__ = [
     "BUNDLED",
     "FORMATS",
+    "FORMAT_NAMES",
     "KnowledgeGraph",
     "Source",
     "bundled_data_dir",
@@ -537,6 +496,7 @@ __all__ = [
     "load_into_store",
     "ontology_files",
     "open_oxigraph",
+    "parse_file",
     "read_sources",
     "resolve_data_paths",
     "shapes_file",

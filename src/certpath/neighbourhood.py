@@ -66,6 +66,8 @@ class StoreSource:
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
+        #: Where the triples came from (error messages name the file).
+        self.sources = kg.sources
 
     def _closure(self, roots: Iterable[ox.NamedNode | ox.BlankNode]) -> list[ox.Quad]:
         found: list[ox.Quad] = []
@@ -167,13 +169,16 @@ def neighbourhood(
     *,
     have: Iterable[str] = (),
     holds: Iterable[str] = (),
+    include: Iterable[str] = (),
 ) -> KnowledgeGraph:
-    """The neighbourhood of a question about *targets* (module docstring), in a small graph.
+    """The neighbourhood of a question about *targets* (module docstring), in a small graph;
+    *include* names offers the plan must hold (read with their prerequisite closure).
 
     Examples
     --------
     >>> from certpath.graph import load
-    >>> small = neighbourhood(StoreSource(load()), ["https://w3id.org/certpath/data/safe-popm"])
+    >>> role = "https://w3id.org/certpath/data/safe-product-owner"
+    >>> small = neighbourhood(StoreSource(load()), [role])
     >>> 0 < len(small) < len(load())
     True
     """
@@ -185,7 +190,7 @@ def neighbourhood(
     items: list[Term] = []  # prerequisite items still to classify
     role_queue: set[str] = set(targets)
     needed_queue: set[str] = set()
-    offer_queue: set[str] = set(holds)
+    offer_queue: set[str] = set(holds) | set(include)
     done_roles: set[str] = set()
     done_needed: set[str] = set()
     blank_offers: list[ox.BlankNode] = []
@@ -244,7 +249,7 @@ def neighbourhood(
                 if isinstance(item, ox.NamedNode) and item.value not in offers:
                     offer_queue.add(item.value)
     _milestone_roles(walk, source, offers, set(have), roles)
-    return KnowledgeGraph(walk.small)
+    return KnowledgeGraph(walk.small, list(getattr(source, "sources", [])))
 
 
 def _milestone_roles(

@@ -8,20 +8,31 @@ person keeps and reuses across targets:
       have:
         - user story writing          # no level: 5 (expert)
         - backlog refinement@3
+        - PI Planning@working         # a level name: 3
       holds:
         - CSPO
 
-  ``have`` may also be a mapping ``{name: level}``.
-- Turtle (``.ttl``): one ``cp:Person`` with ``cp:hasCompetency`` (level 5),
-  ``cp:qualifiedHolding [ cp:competency ...; cp:level N ]`` and ``cp:holds``.
+  ``have`` may also be a mapping ``{name: level}``. The keys are ``have``, ``holds`` and
+  ``name`` (ignored; for the person's own use); any other key is an error that names it.
+- RDF (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``): one ``cp:Person`` (an IRI or a blank node) with
+  ``cp:hasCompetency`` (level 5), ``cp:qualifiedHolding [ cp:competency ...; cp:level N ]`` and
+  ``cp:holds``.
 
-Names resolve like ``certpath show`` (IRI, CURIE, slug, label, alias).
+A level is an integer 1 to 5 or its name (:data:`LEVEL_NAMES`: 1 awareness, 2 foundational,
+3 working, 4 practitioner, 5 expert); ``true``, ``yes``, ``3.5`` or ``"three"`` are errors. Names
+resolve like ``certpath show`` (IRI, CURIE, slug, label, alias).
+
+Limits, so that a hostile file fails fast: a profile file is at most :data:`MAX_PROFILE_BYTES`,
+and YAML aliases may expand to at most :data:`MAX_YAML_NODES` nodes ("billion laughs").
+
+:func:`dump_profile` writes a profile in a form :func:`read_profile` reads back to the same
+:class:`Profile` (YAML, JSON or Turtle; names as CURIEs, or full IRIs where no prefix fits).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,11 +43,28 @@ from certpath.resolve import resolve
 
 #: A competency given without a level counts as expert (vocabulary rule 2).
 DEFAULT_LEVEL = 5
+#: The proficiency levels by name (docs/vocabulary.md, ``cp:level``).
+LEVEL_NAMES = {"awareness": 1, "foundational": 2, "working": 3, "practitioner": 4, "expert": 5}
+#: The largest profile file read (a profile is a short list of names).
+MAX_PROFILE_BYTES = 1_000_000
+#: The most YAML nodes a profile may expand to, aliases counted as often as they are used.
+MAX_YAML_NODES = 10_000
+#: Profile file formats by extension: a mapping (YAML, JSON) or RDF.
+MAPPING_SUFFIXES = (".yaml", ".yml", ".json")
+RDF_SUFFIXES = (".ttl", ".nt", ".jsonld", ".rdf")
+#: What :func:`dump_profile` writes.
+DUMP_FORMATS = ("yaml", "json", "turtle")
+
+_LEVEL_HELP = "use 1 to 5 or a level name (" + ", ".join(LEVEL_NAMES) + ")"
 
 
 @dataclass
 class Profile:
-    """Competency IRI → level, and the IRIs of the learning opportunities held."""
+    """Competency IRI → level, and the IRIs of the learning opportunities held.
+
+    New parts of a profile are new fields here, a reader in :data:`_KEYS` (and the RDF reader),
+    and a writer in :func:`_profile_data` / :func:`_profile_triples`.
+    """
 
     have: dict[str, int] = field(default_factory=dict)
     holds: set[str] = field(default_factory=set)
@@ -46,20 +74,52 @@ class Profile:
         self.have[iri] = max(level, self.have.get(iri, 0))
 
 
+def parse_level(value: object, *, where: str) -> int:
+    """A level 1..5 from an integer, a digit or a level name; anything else is an error.
+
+    >>> parse_level(3, where="x"), parse_level("working", where="x"), parse_level("4", where="x")
+    (3, 3, 4)
+    >>> parse_level(True, where="me.yaml: have 'x'")
+    Traceback (most recent call last):
+    ...
+    certpath.errors.InputError: me.yaml: have 'x': level true is not a level; use 1 to 5 ...
+    """
+    if isinstance(value, bool):  # YAML's true/yes/on; bool is an int in Python
+        shown = "true" if value else "false"
+    elif isinstance(value, int):
+        if 1 <= value <= 5:
+            return value
+        shown = str(value)
+    elif isinstance(value, str):
+        text = value.strip().casefold()
+        if text in {"1", "2", "3", "4", "5"}:
+            return int(text)
+        if text in LEVEL_NAMES:
+            return LEVEL_NAMES[text]
+        shown = repr(value)
+    else:
+        shown = repr(value)
+    raise InputError(f"{where}: level {shown} is not a level; {_LEVEL_HELP}")
+
+
 def split_level(text: str, *, origin: str = "--have") -> tuple[str, int]:
     """Split ``NAME@LEVEL`` into the name and the level (5 when absent).
 
     >>> split_level("backlog refinement@3")
     ('backlog refinement', 3)
-    >>> split_level("PI Planning")
-    ('PI Planning', 5)
+    >>> split_level("PI Planning"), split_level("PI Planning@expert")
+    (('PI Planning', 5), ('PI Planning', 5))
     """
     name, sep, level = text.rpartition("@")
     if not sep:
         return text.strip(), DEFAULT_LEVEL
-    if level.strip() not in {"1", "2", "3", "4", "5"}:
-        raise InputError(f"{origin} '{text}': the level after '@' must be 1 to 5")
-    return name.strip(), int(level)
+    try:
+        return name.strip(), parse_level(level, where=origin)
+    except InputError:
+        raise InputError(
+            f"{origin} '{text}': the level after '@' must be 1 to 5 or a level name "
+            f"({', '.join(LEVEL_NAMES)})"
+        ) from None
 
 
 def build_profile(
@@ -88,95 +148,363 @@ def build_profile(
 
 
 def read_profile(kg: KnowledgeGraph, path: str | Path) -> Profile:
-    """Read a YAML, JSON or Turtle profile (see the module docstring)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such profile file")
-    suffix = path.suffix.lower()
-    if suffix in (".ttl", ".nt", ".jsonld", ".rdf"):
-        return _rdf_profile(kg, path)
-    if suffix not in (".yaml", ".yml", ".json"):
-        raise InputError(f"{path}: unknown profile format '{suffix}'; use .yaml, .json or .ttl")
-    text = path.read_text(encoding="utf-8")
-    try:
-        if suffix == ".json":
-            data = json.loads(text)
-        else:
-            import yaml
+    """Read a YAML, JSON or RDF profile (see the module docstring).
 
-            data = yaml.safe_load(text)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise InputError(f"{path}: not valid JSON: {exc}") from None
-    except Exception as exc:  # yaml.YAMLError without importing yaml at module level
+    Raises
+    ------
+    InputError
+        Not a regular file, too large, not UTF-8, bad syntax, an unknown key, a bad level.
+    EntityNotFound, AmbiguousName
+        A name that does not denote exactly one competency or learning opportunity.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in MAPPING_SUFFIXES + RDF_SUFFIXES:
+        raise InputError(
+            f"{path}: unknown profile format '{path.suffix}'; use .yaml, .json or .ttl"
+        )
+    data = _read_capped(path)
+    if suffix in RDF_SUFFIXES:
+        return _rdf_profile(kg, path, data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    content = _load_json(path, text) if suffix == ".json" else _load_yaml(path, text)
+    return _mapping_profile(kg, path, content)
+
+
+def _read_capped(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError(f"{path}: no such profile file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file; a profile is a .yaml, .json or .ttl file")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PROFILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if len(data) > MAX_PROFILE_BYTES:
+        raise InputError(
+            f"{path}: larger than {MAX_PROFILE_BYTES // 1_000_000} MB; a profile is a short "
+            "list of names"
+        )
+    return data
+
+
+def _load_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a profile: JSON nested too deeply") from None
+
+
+def _load_yaml(path: Path, text: str) -> Any:
+    import yaml
+
+    if text.count("[") + text.count("{") > MAX_YAML_NODES:  # each is a node: fail before parsing
+        raise InputError(
+            f"{path}: more than {MAX_YAML_NODES:,} YAML collections; a profile is a short list "
+            "of names"
+        )
+    loader = _bounded_loader(path)(text)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
-        raise InputError(f"{path}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    return _mapping_profile(kg, path, data)
+        problem = getattr(exc, "problem", None) or str(exc).replace("\n", " ")
+        raise InputError(f"{path}{where}: not valid YAML: {problem}") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a profile: YAML nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _bounded_loader(path: Path) -> Any:
+    """A ``yaml.SafeLoader`` that refuses a document expanding to over MAX_YAML_NODES nodes."""
+    import yaml
+
+    class BoundedLoader(yaml.SafeLoader):
+        weights: dict[int, int]
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            node = super().compose_node(parent, index)
+            if not hasattr(self, "weights"):
+                self.weights = {}
+            if id(node) not in self.weights:  # an alias returns its anchor's node, weighed
+                self.weights[id(node)] = 1 + sum(self.weights.get(id(n), 1) for n in _kids(node))
+            if self.weights[id(node)] > MAX_YAML_NODES:
+                mark = getattr(node, "start_mark", None)
+                line = f":{mark.line + 1}" if mark is not None else ""
+                raise InputError(
+                    f"{path}{line}: YAML aliases expand to more than {MAX_YAML_NODES:,} nodes; "
+                    "a profile is a short list of names"
+                )
+            return node
+
+    return BoundedLoader
+
+
+def _kids(node: Any) -> list[Any]:
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _mapping_profile(kg: KnowledgeGraph, path: Path, data: Any) -> Profile:
     if data is None:
         data = {}
-    if not isinstance(data, Mapping) or set(data) - {"have", "holds", "name"}:
+    if not isinstance(data, Mapping):
         raise InputError(f"{path}: a profile is a mapping with 'have' and 'holds' lists")
+    unknown = [str(key) for key in data if key not in _KEYS]
+    if unknown:
+        raise InputError(
+            f"{path}: unknown key {', '.join(repr(k) for k in unknown)}; a profile has "
+            + ", ".join(repr(k) for k in _KEYS)
+        )
     profile = Profile()
-    have = data.get("have") or []
+    for key, reader in _KEYS.items():
+        if data.get(key) is not None:
+            reader(kg, path, data[key], profile)
+    return profile
+
+
+def _read_have(kg: KnowledgeGraph, path: Path, have: Any, profile: Profile) -> None:
     items: list[tuple[str, int]] = []
+    if isinstance(have, str):
+        have = [have]
     if isinstance(have, Mapping):
         for name, level in have.items():
-            if level is None:
-                level = DEFAULT_LEVEL
-            if not isinstance(level, int) or not 1 <= level <= 5:
-                raise InputError(f"{path}: have '{name}': the level must be 1 to 5")
-            items.append((str(name), level))
+            where = f"{path}: have {_name_text(path, 'have', name)!r}"
+            level = DEFAULT_LEVEL if level is None else parse_level(level, where=where)
+            items.append((_name_text(path, "have", name), level))
     elif isinstance(have, list):
-        items = [split_level(str(entry), origin=f"{path}: have") for entry in have]
+        for number, entry in enumerate(have, start=1):
+            text = _name_text(path, f"have entry {number}", entry)
+            items.append(split_level(text, origin=f"{path}: have"))
     else:
         raise InputError(f"{path}: 'have' must be a list or a mapping of names to levels")
     for name, level in items:
         profile.add_competency(resolve(kg, name, kinds=["competency"]), level)
-    holds = data.get("holds") or []
+
+
+def _read_holds(kg: KnowledgeGraph, path: Path, holds: Any, profile: Profile) -> None:
+    if isinstance(holds, str):
+        holds = [holds]
     if not isinstance(holds, list):
         raise InputError(f"{path}: 'holds' must be a list of names")
-    for name in holds:
-        profile.holds.add(resolve(kg, str(name), kinds=["offer"]))
-    return profile
+    for number, entry in enumerate(holds, start=1):
+        name = _name_text(path, f"holds entry {number}", entry)
+        profile.holds.add(resolve(kg, name, kinds=["offer"]))
 
 
-def _rdf_profile(kg: KnowledgeGraph, path: Path) -> Profile:
+def _read_name(kg: KnowledgeGraph, path: Path, name: Any, profile: Profile) -> None:
+    """``name:`` is the person's own note; only its type is checked."""
+    if not isinstance(name, str):
+        raise InputError(f"{path}: 'name' must be text")
+
+
+def _name_text(path: Path, where: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(
+            f"{path}: {where}: {value!r} is not a name; write the name as text (quote it in YAML)"
+        )
+    return value
+
+
+#: The keys of a YAML/JSON profile and their readers, in reading order.
+_KEYS: dict[str, Callable[[KnowledgeGraph, Path, Any, Profile], None]] = {
+    "have": _read_have,
+    "holds": _read_holds,
+    "name": _read_name,
+}
+
+
+# --------------------------------------------------------------------------- RDF profiles
+
+_CP = "https://w3id.org/certpath/ontology#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {
+    _XSD + name
+    for name in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    )
+}  # fmt: skip
+
+
+def _rdf_profile(kg: KnowledgeGraph, path: Path, data: bytes) -> Profile:
     import pyoxigraph as ox
 
-    from certpath.graph import bind_values, parse_file
-    from certpath.namespaces import sparql_prologue
+    from certpath.parsing import parse_bytes, rdf_format
 
     store = ox.Store()
-    parse_file(store, path)
-    people = sorted(
-        {row["p"].value for row in store.query(sparql_prologue() + "SELECT ?p { ?p a cp:Person }")}  # type: ignore[union-attr]
+    parse_bytes(store, data, rdf_format(path), source=path)
+    people = list(
+        {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(_RDF_TYPE), _cp("Person"))}
     )
     if len(people) != 1:
         raise InputError(
             f"{path}: a profile file holds exactly one cp:Person ({len(people)} found)"
         )
-    query = """
-    SELECT ?c (MAX(?lv) AS ?level) WHERE {
-      { ?p cp:hasCompetency ?c BIND(5 AS ?lv) FILTER NOT EXISTS { ?p cp:qualifiedHolding ?h .
-          ?h cp:competency ?c } }
-      UNION { ?p cp:qualifiedHolding ?h . ?h cp:competency ?c .
-              OPTIONAL { ?h cp:level ?l } BIND(COALESCE(?l, 5) AS ?lv) }
-    } GROUP BY ?c"""
+    person = people[0]
+    levels: dict[str, int] = {}
+    for quad in store.quads_for_pattern(person, _cp("qualifiedHolding"), None):
+        competency, level = _holding(store, path, quad.object)
+        levels[competency] = max(level, levels.get(competency, 0))
+    for quad in store.quads_for_pattern(person, _cp("hasCompetency"), None):
+        if isinstance(quad.object, ox.NamedNode) and quad.object.value not in levels:
+            levels[quad.object.value] = DEFAULT_LEVEL
     profile = Profile()
-    person = ox.NamedNode(people[0])
-    bound = sparql_prologue() + bind_values(query, {"p": person})
-    for row in store.query(bound):  # type: ignore[union-attr]
-        level = int(row["level"].value)
-        if not 1 <= level <= 5:
-            raise InputError(f"{path}: {row['c'].value}: the level must be 1 to 5")
-        profile.add_competency(resolve(kg, row["c"].value, kinds=["competency"]), level)
-    for quad in store.quads_for_pattern(person, ox.NamedNode(_HOLDS), None):
+    for iri, level in sorted(levels.items()):
+        profile.add_competency(resolve(kg, iri, kinds=["competency"]), level)
+    for quad in store.quads_for_pattern(person, _cp("holds"), None):
         if isinstance(quad.object, ox.NamedNode):
             profile.holds.add(resolve(kg, quad.object.value, kinds=["offer"]))
     return profile
 
 
-_HOLDS = "https://w3id.org/certpath/ontology#holds"
+def _cp(name: str) -> Any:
+    import pyoxigraph as ox
+
+    return ox.NamedNode(_CP + name)
+
+
+def _holding(store: Any, path: Path, node: Any) -> tuple[str, int]:
+    """(competency IRI, level) of one ``cp:qualifiedHolding`` node, checked."""
+    import pyoxigraph as ox
+
+    competencies = [
+        q.object.value
+        for q in store.quads_for_pattern(node, _cp("competency"), None)
+        if isinstance(q.object, ox.NamedNode)
+    ]
+    if len(competencies) != 1:
+        raise InputError(
+            f"{path}: a cp:qualifiedHolding has {len(competencies)} cp:competency IRIs; "
+            "it needs exactly one"
+        )
+    level = DEFAULT_LEVEL
+    for quad in store.quads_for_pattern(node, _cp("level"), None):
+        value = quad.object
+        where = f"{path}: cp:level of {competencies[0]}"
+        if not isinstance(value, ox.Literal) or value.datatype.value not in _INTEGER_TYPES:
+            shown = f'"{value.value}"' if isinstance(value, ox.Literal) else str(value)
+            raise InputError(f"{where}: {shown} is not an integer 1 to 5 (write cp:level 3)")
+        level = parse_level(int(value.value), where=where)
+    return competencies[0], level
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def dump_profile(
+    profile: Profile, kg: KnowledgeGraph, fmt: str = "yaml", *, person: str | None = None
+) -> str:
+    """*profile* as a file :func:`read_profile` reads back to the same :class:`Profile`.
+
+    Parameters
+    ----------
+    profile : Profile
+    kg : KnowledgeGraph
+        The graph the profile was resolved against: names are written as CURIEs that resolve
+        back to the same entity in it (full IRIs where no prefix fits).
+    fmt : {"yaml", "json", "turtle"}
+        YAML (``.yaml``) by default; JSON (``.json``); Turtle (``.ttl``) with one ``cp:Person``.
+    person : str, optional
+        The IRI of the person in Turtle (default: a blank node).
+
+    Examples
+    --------
+    >>> from certpath.graph import load
+    >>> kg = load()
+    >>> me = Profile({"https://w3id.org/certpath/data/backlog-refinement": 3},
+    ...              {"https://w3id.org/certpath/data/cspo"})
+    >>> print(dump_profile(me, kg), end="")
+    have:
+      cpd:backlog-refinement: 3
+    holds:
+    - cpd:cspo
+    """
+    if fmt == "yaml":
+        import yaml
+
+        text: str = yaml.safe_dump(
+            _profile_data(profile, kg), sort_keys=False, allow_unicode=True, width=1000
+        )
+        return text
+    if fmt == "json":
+        return json.dumps(_profile_data(profile, kg), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "turtle":
+        return _profile_turtle(profile, person)
+    raise InputError(f"unknown profile format '{fmt}'; use {', '.join(DUMP_FORMATS)}")
+
+
+def _profile_data(profile: Profile, kg: KnowledgeGraph) -> dict[str, Any]:
+    return {
+        "have": {
+            _name(kg, iri, "competency"): level for iri, level in sorted(profile.have.items())
+        },
+        "holds": [_name(kg, iri, "offer") for iri in sorted(profile.holds)],
+    }
+
+
+def _name(kg: KnowledgeGraph, iri: str, kind: str) -> str:
+    """The CURIE of *iri* when it resolves back to *iri*; the IRI otherwise."""
+    from certpath.errors import AmbiguousName, EntityNotFound
+    from certpath.namespaces import curie
+
+    short = curie(iri)
+    if short != iri:
+        try:
+            if resolve(kg, short, kinds=[kind]) == iri:
+                return short
+        except (EntityNotFound, AmbiguousName):
+            pass
+    return iri
+
+
+def _profile_turtle(profile: Profile, person: str | None) -> str:
+    import pyoxigraph as ox
+
+    from certpath.namespaces import PREFIXES
+
+    me: ox.NamedNode | ox.BlankNode = ox.NamedNode(person) if person else ox.BlankNode()
+    triples = [ox.Triple(me, ox.NamedNode(_RDF_TYPE), _cp("Person"))]
+    integer = ox.NamedNode(_XSD + "integer")
+    for iri, level in sorted(profile.have.items()):
+        holding = ox.BlankNode()
+        triples += [
+            ox.Triple(me, _cp("hasCompetency"), ox.NamedNode(iri)),
+            ox.Triple(me, _cp("qualifiedHolding"), holding),
+            ox.Triple(holding, _cp("competency"), ox.NamedNode(iri)),
+            ox.Triple(holding, _cp("level"), ox.Literal(str(level), datatype=integer)),
+        ]
+    triples += [ox.Triple(me, _cp("holds"), ox.NamedNode(iri)) for iri in sorted(profile.holds)]
+    prefixes = {p: PREFIXES[p] for p in ("cp", "cpd", "escoskill", "xsd")}
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    assert data is not None
+    return data.decode("utf-8")
+
+
+__all__ = [
+    "DEFAULT_LEVEL",
+    "DUMP_FORMATS",
+    "LEVEL_NAMES",
+    "MAX_PROFILE_BYTES",
+    "MAX_YAML_NODES",
+    "Profile",
+    "build_profile",
+    "dump_profile",
+    "parse_level",
+    "read_profile",
+    "split_level",
+]

@@ -424,8 +424,11 @@ def project_neighbourhood(
     *,
     have: Iterable[str] = (),
     holds: Iterable[str] = (),
+    include: Iterable[str] = (),
 ) -> nx.MultiDiGraph:
     """Project only what a question about *targets* can touch, for large or remote graphs.
+
+    *include* names offers a plan must contain (they and their prerequisites are read too).
 
     See :func:`certpath.neighbourhood.neighbourhood`: the neighbourhood's triples are copied into
     a small store and projected by :func:`project`, so both projections agree by construction.
@@ -433,11 +436,11 @@ def project_neighbourhood(
     Examples
     --------
     >>> from certpath.graph import load
-    >>> G = project_neighbourhood(load(), ["https://w3id.org/certpath/data/safe-popm"])
+    >>> G = project_neighbourhood(load(), ["https://w3id.org/certpath/data/safe-product-owner"])
     >>> "https://w3id.org/certpath/data/safe-popm-cert" in G
     True
     """
     from certpath.neighbourhood import neighbourhood
 
-    small = neighbourhood(kg.triple_source(), targets, have=have, holds=holds)
+    small = neighbourhood(kg.triple_source(), targets, have=have, holds=holds, include=include)
     return project(small)

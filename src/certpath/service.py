@@ -108,9 +108,11 @@ def path_question(
     with_recommended: bool = False,
     alternatives: int = 0,
     time_limit: float | None = None,
+    projection: nx.MultiDiGraph | None = None,
 ) -> tuple[Question, nx.MultiDiGraph]:
     """The :class:`~certpath.planning.Question` that :func:`path` answers, with the planning
-    graph of its neighbourhood (for a picture of the plan)."""
+    graph of its neighbourhood (for a picture of the plan), or *projection*, the whole projection
+    of *kg*, when the caller keeps one (a server)."""
     role = resolve(kg, target, kinds=["role"])
     who = person(kg, have=have, holds=holds, profile=profile)
     question = Question.of(
@@ -127,7 +129,9 @@ def path_question(
         alternatives=alternatives,
         time_limit=time_limit,
     )
-    return question, _neighbourhood(kg, role, who)
+    if projection is not None:
+        return question, projection
+    return question, _neighbourhood(kg, role, who, question.include)
 
 
 def path(kg: KnowledgeGraph, **options: Any) -> LearningPlan:
@@ -146,12 +150,14 @@ def path(kg: KnowledgeGraph, **options: Any) -> LearningPlan:
     return plan(graph, question)
 
 
-def _neighbourhood(kg: KnowledgeGraph, role: str, who: Profile) -> nx.MultiDiGraph:
+def _neighbourhood(
+    kg: KnowledgeGraph, role: str, who: Profile, include: Sequence[str] = ()
+) -> nx.MultiDiGraph:
     """The projection of the neighbourhood of a question about *role*: the answers of the whole
     projection, read with index look-ups."""
     from certpath.projection import project_neighbourhood
 
-    return project_neighbourhood(kg, [role], have=who.have, holds=who.holds)
+    return project_neighbourhood(kg, [role], have=who.have, holds=who.holds, include=include)
 
 
 def gaps(
@@ -161,8 +167,11 @@ def gaps(
     have: Sequence[str] = (),
     holds: Sequence[str] = (),
     profile: Profile | str | Path | None = None,
+    projection: nx.MultiDiGraph | None = None,
 ) -> RoleGaps:
     """Each requirement of the role named *target* against the person (``certpath gaps``).
+
+    *projection* is the whole projection of *kg* when the caller keeps one (a server).
 
     >>> from certpath.graph import load
     >>> report = gaps(load(), target="Product Owner", have=["user story writing"])
@@ -171,7 +180,8 @@ def gaps(
     """
     role = resolve(kg, target, kinds=["role"])
     who = person(kg, have=have, holds=holds, profile=profile)
-    return role_gaps(_neighbourhood(kg, role, who), role, have=who.have, holds=who.holds)
+    graph = projection if projection is not None else _neighbourhood(kg, role, who)
+    return role_gaps(graph, role, have=who.have, holds=who.holds)
 
 
 def _whole(kg: KnowledgeGraph, projection: nx.MultiDiGraph | None) -> nx.MultiDiGraph:

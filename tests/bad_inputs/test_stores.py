@@ -121,13 +121,15 @@ def test_load_replaces_what_a_file_contributed(tmp_path: Path) -> None:
 
 
 def test_a_slug_parameter_resolves_like_every_command(tmp_path: Path) -> None:
-    """Item 24: ``--param role=safe-popm`` means cpd:safe-popm, as ``--target safe-popm`` does."""
+    """Item 24: ``--param role=safe-product-owner`` (a slug), a label or an alias means the role,
+    as ``--target`` does."""
     args = ["query", "role-competencies", "--format", "csv", "--param"]
-    slug = _ok([*args, "role=safe-popm"], tmp_path)
+    slug = _ok([*args, "role=safe-product-owner"], tmp_path)
     assert (
         slug
-        == _ok([*args, "role=cpd:safe-popm"], tmp_path)
-        == _ok([*args, "role=SAFe POPM"], tmp_path)
+        == _ok([*args, "role=cpd:safe-product-owner"], tmp_path)
+        == _ok([*args, "role=SAFe Product Owner"], tmp_path)
+        == _ok([*args, "role=safe-popm"], tmp_path)  # the role's former slug, an alias now
     )
     assert slug.count("\n") > 2
 

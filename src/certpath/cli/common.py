@@ -1,17 +1,33 @@
-"""What the commands share: the loaded graph, output options, errors at the CLI edge."""
+"""What the commands share: the loaded graph, output options, and the CLI edge.
+
+The edge (:func:`run_edge`, used by :class:`certpath.cli.main.LazyGroup`) is where library
+errors become one ``Error:`` line and an exit code (README "Exit codes"), and where the process
+meets its streams and signals:
+
+- text printed for people (stdout and stderr) shows control characters as visible escapes
+  (:func:`certpath.sanitize.terminal_text`); JSON and data formats are written unescaped;
+- with ``--format json`` an error also prints ``{"error": ..., "exit": N}`` on stdout;
+- a closed pipe (``certpath ... | head -1``) ends quietly with :data:`EXIT_PIPE` (0);
+- Ctrl-C, SIGTERM and SIGHUP remove temporary files, then end the process by the same signal
+  (the shell sees 128 + the signal number: 130, 143, 129).
+"""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from certpath.errors import CertpathError
+from certpath.errors import CertpathError, Interrupted
+from certpath.sanitize import terminal_text
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,14 +44,22 @@ EXIT_NO_PLAN = 3
 EXIT_NOT_FOUND = 4
 EXIT_QUERY_LIMIT = 5
 EXIT_STORE = 6
+#: Standard output was closed by its reader (``| head -1``): success, quietly. Output that fits
+#: in the pipe's buffer is written before the reader closes, and such a run cannot know; any
+#: other code would depend on timing.
+EXIT_PIPE = EXIT_OK
 
 
 class CliError(click.ClickException):
-    """A library error shown as one ``Error:`` line, with the error's own exit code."""
+    """A library error shown as one ``Error:`` line, with the error's own exit code.
 
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
+    *details* (names suggested, candidates, problems) go into the JSON form of the error.
+    """
+
+    def __init__(self, message: str, exit_code: int, details: dict[str, Any] | None = None) -> None:
+        super().__init__(terminal_text(message, one_line=True))
         self.exit_code = exit_code  # type: ignore[misc]  # click declares it per class
+        self.details = details or {}
 
 
 @dataclass
@@ -81,9 +105,40 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
     )
 
 
+def output_option(help_text: str, *, required: bool = False) -> Callable[[F], F]:
+    """``-o/--output FILE`` (``-`` for standard output), for commands that write a file."""
+    return click.option(
+        "-o",
+        "--output",
+        required=required,
+        metavar="FILE",
+        help=help_text + " '-' writes to standard output.",
+    )
+
+
+def force_option(what: str = "the output file") -> Callable[[F], F]:
+    """``--force``: replace an existing regular file (never a folder, link, FIFO or device)."""
+    return click.option(
+        "--force",
+        is_flag=True,
+        help=f"Replace {what} if it exists (only a regular file is ever replaced).",
+    )
+
+
 def emit_json(data: Any) -> None:
-    """Print *data* as indented JSON on stdout."""
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False))
+    """Print *data* as indented JSON on stdout (unescaped: JSON escapes what it must)."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False), file=raw_stream())
+
+
+def raw_stream(*, err: bool = False) -> TextIO:
+    """The real stdout (or stderr) under the escaping wrapper of the CLI edge.
+
+    For JSON and for the progress line's own terminal codes; everything else goes through
+    ``click.echo``, which escapes control characters of the data.
+    """
+    stream = sys.stderr if err else sys.stdout
+    unescaped: TextIO = getattr(stream, "unescaped", stream)
+    return unescaped
 
 
 def stderr_is_terminal() -> bool:
@@ -91,9 +146,168 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
 
 
+class PipeClosed(BaseException):
+    """Standard output's reader went away; raised past click, which would exit 1 for it."""
+
+
 def translate_errors(function: Callable[[], Any]) -> Any:
     """Run *function*, turning library errors into :class:`CliError` with their exit codes."""
     try:
         return function()
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:
+            raise PipeClosed() from None
+        raise
     except CertpathError as exc:
-        raise CliError(str(exc), exc.exit_code) from None
+        details = {
+            key: list(getattr(exc, key))
+            for key in ("suggestions", "candidates", "problems")
+            if getattr(exc, key, None)
+        }
+        raise CliError(str(exc), exc.exit_code, details) from None
+
+
+class EscapingStream(io.TextIOBase):
+    """A text stream that shows control characters as visible escapes before writing them.
+
+    The CLI edge puts one over stdout and one over stderr while a command runs, so that no label
+    from the data can move the cursor, retitle the window or clear the screen.
+    :attr:`unescaped` is the stream underneath (for JSON); :attr:`buffer` is its binary one.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.unescaped = stream
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(terminal_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.unescaped.flush()
+
+    def isatty(self) -> bool:
+        return self.unescaped.isatty()
+
+    def fileno(self) -> int:
+        return self.unescaped.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return self.unescaped.encoding
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return self.unescaped.errors
+
+    @property
+    def buffer(self) -> Any:
+        return self.unescaped.buffer
+
+
+def wants_json(args: Sequence[str]) -> bool:
+    """Whether the command line asks for ``--format json`` (errors then print JSON too).
+
+    >>> wants_json(["show", "cspo", "--format", "json"]), wants_json(["show", "--format=json"])
+    (True, True)
+    >>> wants_json(["show", "cspo"])
+    False
+    """
+    words = list(args)
+    if "--" in words:
+        words = words[: words.index("--")]
+    pairs = zip(words, [*words[1:], ""], strict=True)
+    return "--format=json" in words or any(a == "--format" and b == "json" for a, b in pairs)
+
+
+def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
+    """Run a command line (*call*, click in non-standalone mode) and exit as README says.
+
+    See the module docstring: errors, escaping, JSON errors, closed pipes and signals.
+    """
+    from certpath.output import end_by_signal, signals_raise
+
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
+    code: int = EXIT_OK
+    signum: int | None = None
+    finished = False  # the command ran to its end (a closed pipe then keeps its exit code)
+    try:
+        with signals_raise():
+            try:
+                result = call()
+                code = result if isinstance(result, int) else EXIT_OK
+            except SystemExit as exc:
+                code = _exit_code(exc.code)
+            except click.exceptions.Exit as exc:
+                code = exc.exit_code
+            except click.ClickException as exc:
+                code = exc.exit_code
+                if wants_json(args):
+                    _json_error(exc)
+                exc.show()
+            except click.Abort as exc:
+                if isinstance(exc.__context__, KeyboardInterrupt):
+                    signum = signal.SIGINT
+                else:
+                    click.echo("Error: aborted", err=True)
+                    code = EXIT_USAGE
+            except KeyboardInterrupt:
+                signum = signal.SIGINT
+            except Interrupted as exc:
+                signum = exc.signum
+            except PipeClosed:
+                raise BrokenPipeError(errno.EPIPE, "closed pipe") from None
+            finished = True
+            sys.stdout.flush()
+    except OSError as exc:  # a closed pipe: the reader has what it wanted
+        if exc.errno != errno.EPIPE:
+            raise
+        _silence(stdout)
+        code = code if finished else EXIT_PIPE
+    except KeyboardInterrupt:
+        signum = signal.SIGINT
+    except Interrupted as exc:
+        signum = exc.signum
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+    if signum is not None:
+        _say_interrupted(signum)
+        end_by_signal(signum)
+    sys.exit(code)
+
+
+def _exit_code(value: object) -> int:
+    if value is None:
+        return EXIT_OK
+    if isinstance(value, int):
+        return value
+    click.echo(str(value), err=True)
+    return EXIT_INVALID
+
+
+def _json_error(exc: click.ClickException) -> None:
+    data = {"error": exc.format_message(), "exit": exc.exit_code}
+    data.update(getattr(exc, "details", {}))
+    emit_json(data)
+
+
+def _say_interrupted(signum: int) -> None:
+    try:
+        name = signal.Signals(signum).name
+        click.echo(f"Error: interrupted by {name}", err=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _silence(stream: TextIO) -> None:
+    """Point *stream*'s descriptor at /dev/null, so the exit flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import click
 
-from certpath.cli.common import State, emit_json, format_option, pass_state, stderr_is_terminal
+from certpath.cli.common import (
+    State,
+    emit_json,
+    force_option,
+    format_option,
+    output_option,
+    pass_state,
+    raw_stream,
+    stderr_is_terminal,
+)
+from certpath.sanitize import terminal_text
 
 
 @click.group("import")
@@ -18,22 +28,33 @@ def import_group() -> None:
 def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
     """A progress line updated in place on a terminal; plain lines on stderr otherwise."""
     if stderr_is_terminal():
+        terminal = raw_stream(err=True)  # the line's own codes; the message is escaped
 
         def say(message: str) -> None:
-            click.echo(f"\r\x1b[K{message} ...", err=True, nl=False)
+            terminal.write(f"\r\x1b[K{terminal_text(message)} ...")
+            terminal.flush()
 
-        return say, lambda: click.echo("\r\x1b[K", err=True, nl=False)
+        def done() -> None:
+            terminal.write("\r\x1b[K")
+            terminal.flush()
+
+        return say, done
     return (lambda message: click.echo(message, err=True)), (lambda: None)
+
+
+def _check_stdout(output: str | None, fmt: str) -> bool:
+    """Whether the data go to stdout (``-o -``); the summary then goes to stderr, as text."""
+    if output != "-":
+        return False
+    if fmt == "json":
+        raise click.UsageError("-o - writes the data to stdout, so --format json cannot go there")
+    return True
 
 
 @import_group.command("esco")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write N-Triples (.nt) or Turtle (.ttl) here, by extension.",
-)
+@output_option("Write N-Triples (.nt) or Turtle (.ttl) here, by extension; N-Triples for '-'.")
+@force_option()
 @click.option(
     "--store",
     "store",
@@ -43,13 +64,20 @@ def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
 @click.option("--release", help="The ESCO release, e.g. v1.1.1 (default: from the file names).")
 @format_option("text", "json")
 def esco_cmd(
-    sources: tuple[Path, ...], output: Path | None, store: str | None, release: str | None, fmt: str
+    sources: tuple[Path, ...],
+    output: str | None,
+    force: bool,
+    store: str | None,
+    release: str | None,
+    fmt: str,
 ) -> None:
     """Convert ESCO from SOURCES: the classification (...-en-csv.zip) and relations
     (...-relations-csv.zip) archives as published, or folders of their extracted CSV files.
 
     Occupations become cp:Role, skills, knowledge and skill groups cp:Competency; essential links
-    cp:requires, optional ones cp:recommends. Exit 2 when the input cannot be read.
+    cp:requires, optional ones cp:recommends. The file is written atomically and replaced only
+    with --force; '-o -' writes N-Triples to stdout (the summary then goes to stderr). Exit 2
+    when the input cannot be read or the output cannot be written.
     This service uses the ESCO classification of the European Commission.
     """
     from certpath.importers import esco
@@ -57,6 +85,7 @@ def esco_cmd(
 
     if (output is None) == (store is None):
         raise click.UsageError("give exactly one of -o FILE (.nt or .ttl) and --store oxigraph:DIR")
+    to_stdout = _check_stdout(output, fmt)
     say, done = _progress()
     if store is not None:
         kind, location = parse_store_spec(store)
@@ -66,45 +95,43 @@ def esco_cmd(
         target = f"oxigraph:{location}"
     else:
         assert output is not None
-        summary = esco.write_file(list(sources), output, release=release, progress=say)
-        target = str(output)
+        summary = esco.write_file(list(sources), output, release=release, progress=say, force=force)
+        target = "stdout" if to_stdout else output
     done()
     if fmt == "json":
         emit_json({"output": target, **summary.to_dict(), "attribution": esco.ATTRIBUTION})
         return
-    _esco_text(summary, target)
+    _esco_text(summary, target, err=to_stdout)
 
 
-def _esco_text(summary: object, target: str) -> None:
+def _esco_text(summary: object, target: str, *, err: bool) -> None:
     from certpath.importers.esco import ATTRIBUTION, EscoSummary
 
     assert isinstance(summary, EscoSummary)
     s = summary
-    click.echo(f"ESCO {s.release}: {s.triples:,} triples written to {target}")
-    click.echo(f"  {s.occupations:>7,} occupations (cp:Role)")
-    click.echo(f"  {s.skills:>7,} skills and knowledge (cp:Competency)")
-    click.echo(f"  {s.skill_groups:>7,} skill groups (cp:Competency)")
-    click.echo(f"  {s.essential:>7,} essential links (cp:requires)")
-    click.echo(f"  {s.optional:>7,} optional links (cp:recommends)")
-    click.echo(f"  {s.broader:>7,} broader relations (skos:broader)")
+    lines = [
+        f"ESCO {s.release}: {s.triples:,} triples written to {target}",
+        f"  {s.occupations:>7,} occupations (cp:Role)",
+        f"  {s.skills:>7,} skills and knowledge (cp:Competency)",
+        f"  {s.skill_groups:>7,} skill groups (cp:Competency)",
+        f"  {s.essential:>7,} essential links (cp:requires)",
+        f"  {s.optional:>7,} optional links (cp:recommends)",
+        f"  {s.broader:>7,} broader relations (skos:broader)",
+    ]
     if s.skipped_essential or s.skipped_optional or s.skipped_broader:
-        click.echo(
+        lines.append(
             f"  skipped: {s.skipped_essential:,} essential and {s.skipped_optional:,} optional "
             f"links, {s.skipped_broader:,} broader relations: they name "
             f"{len(s.unknown_concepts):,} concepts the classification files lack"
         )
-    click.echo(ATTRIBUTION)
+    lines.append(ATTRIBUTION)
+    click.echo("\n".join(lines), err=err)
 
 
 @import_group.command("catalog")
 @click.argument("catalog", type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The Turtle file to write (FILE.ttl).",
-)
+@output_option("The Turtle file to write (FILE.ttl).", required=True)
+@force_option()
 @click.option(
     "--create-missing",
     is_flag=True,
@@ -112,28 +139,38 @@ def _esco_text(summary: object, target: str) -> None:
 )
 @format_option("text", "json")
 @pass_state
-def catalog_cmd(state: State, catalog: Path, output: Path, create_missing: bool, fmt: str) -> None:
+def catalog_cmd(
+    state: State, catalog: Path, output: str, force: bool, create_missing: bool, fmt: str
+) -> None:
     """Convert a training CATALOG (CSV, docs/catalog-template.csv) into certpath Turtle.
 
     Names of providers, competencies and prerequisites resolve against the loaded data (--data,
     ESCO included when given). Every row is checked and the result is validated with the shapes
-    before anything is written. Exit 2 for wrong rows, 4 when only names are unknown, 1 when the
-    shapes fail.
+    before anything is written (atomically; an existing file is replaced only with --force; '-o -'
+    writes the Turtle to stdout and the summary to stderr). A cell that starts like a
+    spreadsheet formula (= + - @) is kept, with a warning. Exit 2 for wrong rows or an output that
+    cannot be written, 4 when only names are unknown, 1 when the shapes or graph-wide rules fail
+    (a prerequisite cycle, a second currency).
     """
     from certpath.cli.common import CliError
     from certpath.importers.catalog import CatalogError, import_catalog
 
+    to_stdout = _check_stdout(output, fmt)
     try:
-        summary = import_catalog(state.kg, catalog, output, create_missing=create_missing)
+        summary = import_catalog(
+            state.kg, catalog, output, create_missing=create_missing, force=force
+        )
     except CatalogError as exc:
         for problem in exc.problems[:-1]:
             click.echo(f"Error: {problem}", err=True)
-        raise CliError(exc.problems[-1], exc.exit_code) from None
+        raise CliError(exc.problems[-1], exc.exit_code, {"problems": exc.problems}) from None
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if fmt == "json":
         emit_json({"output": str(output), **summary.to_dict()})
         return
-    click.echo(f"{summary.offers} offers, {summary.triples} triples written to {output}")
-    for iri in summary.new_providers:
-        click.echo(f"  new provider: {iri}")
-    for iri in summary.new_competencies:
-        click.echo(f"  new competency: {iri}")
+    target = "stdout" if to_stdout else output
+    lines = [f"{summary.offers} offers, {summary.triples} triples written to {target}"]
+    lines += [f"  new provider: {iri}" for iri in summary.new_providers]
+    lines += [f"  new competency: {iri}" for iri in summary.new_competencies]
+    click.echo("\n".join(lines), err=to_stdout)

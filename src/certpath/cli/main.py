@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from certpath import __version__
-from certpath.cli.common import State, translate_errors
+from certpath.cli.common import State, run_edge, translate_errors
 
 #: Command families, imported only when one of their commands runs (a one-shot CLI starts fast).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -22,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "career": ("certpath.cli.plan_cmds", "career_cmd"),
     "query": ("certpath.cli.sparql_cmds", "query_cmd"),
     "queries": ("certpath.cli.sparql_cmds", "queries_cmd"),
-    "serve": ("certpath.cli.sparql_cmds", "serve_cmd"),
+    "serve": ("certpath.cli.serve_cmds", "serve_cmd"),
     "load": ("certpath.cli.sparql_cmds", "load_cmd"),
     "dump": ("certpath.cli.sparql_cmds", "dump_cmd"),
     "render": ("certpath.cli.render_cmds", "render_cmd"),
@@ -71,6 +73,22 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         return translate_errors(lambda: super(LazyGroup, self).invoke(ctx))
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; in standalone mode through the CLI edge (:func:`run_edge`)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        run_edge(
+            lambda: super(LazyGroup, self).main(argv, prog_name, complete_var, False, **extra), argv
+        )
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="certpath")
@@ -95,7 +113,10 @@ def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:
     from what you can do today to the role you want.
 
     Exit codes: 0 ok, 1 invalid data, 2 usage error or unreadable input, 3 no plan possible,
-    4 unknown or ambiguous name, 5 query timed out or truncated, 6 store unavailable.
+    4 unknown or ambiguous name, 5 query timed out or truncated, 6 store unavailable,
+    141 standard output closed by its reader (| head); Ctrl-C, SIGTERM and SIGHUP end the
+    process by that signal (shell status 130, 143, 129) after removing temporary files. With
+    --format json an error also prints {"error": ..., "exit": N} on stdout.
     """
     ctx.obj = State(data=data, store=store)
 

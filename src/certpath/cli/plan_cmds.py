@@ -16,6 +16,9 @@ from certpath.errors import NoPlan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: ``path --time-limit`` by default, in seconds (the library has no limit unless given one).
+DEFAULT_TIME_LIMIT = 10.0
+
 #: ``--delivery`` choices (the service maps them to delivery modes).
 DELIVERY_CHOICES = ("classroom", "live-online", "self-paced", "assessment-only")
 
@@ -93,6 +96,15 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
     help="Also show the K next-best plans that differ in at least one offer (fewer when fewer "
     "exist; the output says so).",
 )
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the exact search after this long and print the best plan found, marked not "
+    "proved optimal, with how far from the best possible it can be at most.",
+)
 @format_option("text", "json", "markdown")
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Also draw the plan here.")
 @click.option("--force", is_flag=True, help="Replace an existing --html file.")
@@ -111,6 +123,7 @@ def path_cmd(
     delivery: tuple[str, ...],
     with_recommended: bool,
     alternatives: int,
+    time_limit: float,
     fmt: str,
     html: str | None,
     force: bool,
@@ -120,7 +133,9 @@ def path_cmd(
     Prints the steps in order with what each meets and what unlocks it, the totals, the roles
     reached on the way and the requirements already met. Exit 3 when no plan is possible, with
     the cause: requirements nothing teaches, offers blocked by prerequisites, or the least budget
-    that would suffice.
+    that would suffice. When --time-limit stops the search, the best plan found is printed (exit
+    0) with "optimal": false, the proven bound and the gap, and a note on stderr; exit 5 when no
+    plan within the budgets was found in time.
     """
     from certpath.planning import plan, plan_markdown, plan_text
     from certpath.service import path_question
@@ -143,12 +158,23 @@ def path_cmd(
         delivery=delivery,
         with_recommended=with_recommended,
         alternatives=alternatives,
+        time_limit=time_limit,
     )
     try:
         found = plan(graph, question)
     except NoPlan as exc:
         _no_plan(exc, fmt)
         return
+    if not found.optimal:
+        how = (
+            f"within {100 * found.gap:.1f} % of the best possible"
+            if found.gap is not None
+            else "not proved optimal (no bound was proven in time)"
+        )
+        click.echo(
+            f"note: the time limit of {time_limit:g} s stopped the search; the plan is {how}",
+            err=True,
+        )
     if html:
         from certpath.viz import render_plan, source_links
 

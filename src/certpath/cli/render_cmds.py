@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from certpath.cli.common import State, pass_state
+from certpath.cli.common import State, force_option, output_option, pass_state
 
 #: Mirrors :data:`certpath.viz.CLASSES` (checked by a test) so that ``--help`` imports no pyvis.
 CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "group", "framework")
 
 
 @click.command("render")
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="HTML file to write (one self-contained page; opens offline).",
-)
+@output_option("HTML file to write (one self-contained page; opens offline).", required=True)
 @click.option("--focus", metavar="ENTITY", help="Draw the neighbourhood of this entity.")
 @click.option(
     "--depth",
@@ -38,11 +30,11 @@ CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "g
     type=click.Choice(CLASS_CHOICES),
     help="Only nodes of this class (repeatable); the focus or role is always drawn.",
 )
-@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@force_option()
 @pass_state
 def render_cmd(
     state: State,
-    output: Path,
+    output: str,
     focus: str | None,
     depth: int | None,
     role: str | None,
@@ -54,15 +46,17 @@ def render_cmd(
     With --focus, the entity and everything within --depth hops of it; with --role, the role,
     the competencies it needs and every offer that teaches them; otherwise the whole graph.
     Pictures above 300 nodes are drawn without physics; above 2,000 nodes they are refused.
+    The page is written atomically and replaced only with --force; '-o -' writes it to stdout.
     """
     from certpath import viz
+    from certpath.output import check_target, is_stdout, write_text
     from certpath.resolve import resolve
 
     if focus is not None and role is not None:
         raise click.UsageError("--focus and --role exclude each other: draw one or the other")
     if depth is not None and focus is None:
         raise click.UsageError("--depth needs --focus ENTITY")
-    viz.check_output(output, force=force)
+    check_target(output, force=force, stdout=True)  # refuse before drawing, not after
     picture = viz.render_subgraph(
         state.projection,
         focus=resolve(state.kg, focus) if focus is not None else None,
@@ -77,5 +71,9 @@ def render_cmd(
             "and nodes are placed in bands by class; --focus/--depth draws a smaller picture",
             err=True,
         )
-    picture.write(output, force=force)
-    click.echo(f"wrote {output}: {picture.title} ({picture.nodes} nodes, {picture.edges} edges)")
+    write_text(picture.html, output, force=force, stdout=True)
+    where = "stdout" if is_stdout(output) else output
+    click.echo(
+        f"wrote {where}: {picture.title} ({picture.nodes} nodes, {picture.edges} edges)",
+        err=is_stdout(output),
+    )

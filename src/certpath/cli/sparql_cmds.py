@@ -1,4 +1,5 @@
-"""SPARQL and store commands: query, queries, serve, load, dump."""
+"""SPARQL and store commands: query, queries, load, dump (``serve`` is in
+:mod:`certpath.cli.serve_cmds`)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
 
     if file is not None:
         if file == "-":
-            return sys.stdin.read(), None
+            try:
+                return sys.stdin.buffer.read().decode("utf-8-sig"), None
+            except UnicodeDecodeError as exc:
+                raise InputError(f"stdin: not UTF-8 text (byte {exc.start})") from None
         try:
             return Path(file).read_text(encoding="utf-8"), None
         except OSError as exc:
@@ -137,6 +141,10 @@ def query_cmd(
     else:
         result = run_query(kg, checked, bindings, limit=limit, timeout=timeout)
     data = result.serialize(chosen)
+    if chosen in ("table", "csv"):  # for people and spreadsheets (certpath.sanitize)
+        from certpath.sanitize import spreadsheet_csv, terminal_bytes
+
+        data = terminal_bytes(data) if chosen == "table" else spreadsheet_csv(data)
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 
@@ -171,40 +179,6 @@ def queries_cmd(fmt: str) -> None:
         click.echo(f"{q.name.ljust(width)}  {q.description}")
         for param, desc in q.params.items():
             click.echo(f"{'':{width}}    --param {param}=...  {desc}")
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Per-query limit in seconds (HTTP 503 when exceeded).",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100_000,
-    show_default=True,
-    help="Row cap per query (HTTP 503 when exceeded; never a truncated 200).",
-)
-@click.option("--cors", metavar="ORIGIN", help="Allow browser requests from ORIGIN ('*': any).")
-@pass_state
-def serve_cmd(
-    state: State, host: str, port: int, timeout: float, limit: int, cors: str | None
-) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql (and /query).
-
-    GET ?query=..., POST form or application/sparql-query; results as JSON (default), XML,
-    CSV, TSV or Turtle by Accept header. Updates get 403, SERVICE 403, bad syntax 400, an
-    unknown format 406, a query over the time or row limit 503.
-    """
-    from certpath.server import serve
-
-    kg = state.kg
-    serve(kg.store, host=host, port=port, timeout=timeout, limit=limit, cors=cors)
 
 
 @click.command("load")

@@ -29,7 +29,6 @@ from certpath.errors import (
     ValidationError,
 )
 from certpath.graph import KnowledgeGraph
-from certpath.importers import atomic_path
 from certpath.namespaces import (
     CP,
     CPD_NS,
@@ -86,6 +85,8 @@ class CatalogSummary:
     new_providers: list[str] = field(default_factory=list)
     new_competencies: list[str] = field(default_factory=list)
     triples: int = 0
+    #: Cells a spreadsheet would run as formulas (kept as text; see :func:`formula_warnings`).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form."""
@@ -94,6 +95,7 @@ class CatalogSummary:
             "new_providers": self.new_providers,
             "new_competencies": self.new_competencies,
             "triples": self.triples,
+            "warnings": self.warnings,
         }
 
 
@@ -352,6 +354,26 @@ def _prerequisites(b: _Builder, rows: list[tuple[int, dict[str, str]]]) -> None:
                 b.add(iri, CP.prerequisite, ox.NamedNode(target))
 
 
+def formula_warnings(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """One line per cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``).
+
+    Such text is kept as it is (it may be a real name); ``certpath query --format csv`` shows it
+    as text (:func:`certpath.sanitize.spreadsheet_csv`), but other tools may not.
+
+    >>> for line in formula_warnings(Path("c.csv"), [(2, {"label": "=SUM(A1)", "cost": "5"})]):
+    ...     print(line)
+    c.csv:2: column label: '=SUM(A1)' starts like a spreadsheet formula
+    """
+    from certpath.sanitize import is_formula
+
+    return [
+        f"{path}:{line}: column {column}: '{cell}' starts like a spreadsheet formula"
+        for line, row in rows
+        for column, cell in row.items()
+        if is_formula(cell)
+    ]
+
+
 def convert(kg: KnowledgeGraph, path: Path, *, create_missing: bool = False) -> _Builder:
     """Check every row of the catalog at *path* against *kg* and build its triples.
 
@@ -366,6 +388,7 @@ def convert(kg: KnowledgeGraph, path: Path, *, create_missing: bool = False) -> 
     rows = list(_rows(path))
     if not rows:
         raise InputError(f"{path}: no rows after the header")
+    b.summary.warnings = formula_warnings(path, rows)
     for line, row in rows:
         _offer(b, line, row)
     _prerequisites(b, rows)
@@ -375,7 +398,12 @@ def convert(kg: KnowledgeGraph, path: Path, *, create_missing: bool = False) -> 
 
 
 def import_catalog(
-    kg: KnowledgeGraph, path: Path, target: Path, *, create_missing: bool = False
+    kg: KnowledgeGraph,
+    path: Path,
+    target: Path | str,
+    *,
+    create_missing: bool = False,
+    force: bool = False,
 ) -> CatalogSummary:
     """Convert the catalog at *path* to Turtle at *target*, validated before it is written.
 
@@ -385,11 +413,14 @@ def import_catalog(
         The loaded data names resolve against (bundled data, ESCO, earlier catalogs).
     path : Path
         The catalog CSV.
-    target : Path
-        A ``.ttl`` file; written atomically, only when every row is right and the loaded data
-        plus the catalog conform to the shapes.
+    target : Path or str
+        A ``.ttl`` file, or ``-`` for standard output; written atomically
+        (:mod:`certpath.output`), only when every row is right and the loaded data plus the
+        catalog conform to the shapes.
     create_missing : bool
         Create a ``cp:Competency`` for each unknown competency name instead of failing.
+    force : bool
+        Replace *target* if it exists (a regular file only).
 
     Raises
     ------
@@ -398,9 +429,12 @@ def import_catalog(
     ValidationError
         The catalog together with the loaded data breaks the shapes or graph-wide rules.
     OutputError
-        *target* is not a ``.ttl`` file or cannot be written.
+        *target* is not a ``.ttl`` file, exists (without *force*) or cannot be written.
     """
-    if target.suffix.lower() != ".ttl":
+    from certpath.output import check_target, is_stdout, write_bytes
+
+    check_target(target, force=force, stdout=True)  # refuse before the work, not after
+    if not is_stdout(target) and Path(target).suffix.lower() != ".ttl":
         raise OutputError(f"{target}: the catalog is written as Turtle; name it FILE.ttl")
     built = convert(kg, path, create_missing=create_missing)
     prefixes = {p: PREFIXES[p] for p in ("cp", "cpd", "skos", "dcterms", "xsd", "escoskill")}
@@ -411,8 +445,7 @@ def import_catalog(
     data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert data is not None
     _validate(kg, data)
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+    write_bytes(data, target, force=force, stdout=True)
     built.summary.triples = len(built.triples)
     return built.summary
 
@@ -440,6 +473,7 @@ __all__ = [
     "CatalogError",
     "CatalogSummary",
     "convert",
+    "formula_warnings",
     "import_catalog",
     "split_levels",
 ]

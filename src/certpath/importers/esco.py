@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import IO
 
 from certpath.errors import InputError, OutputError
-from certpath.importers import atomic_path
 from certpath.namespaces import (
     CP,
     CPD_NS,
@@ -497,36 +496,46 @@ OUTPUT_FORMATS = {".nt": "N-Triples", ".ttl": "Turtle"}
 
 def write_file(
     sources: Sequence[Path],
-    target: Path,
+    target: Path | str,
     *,
     release: str | None = None,
     progress: Progress | None = None,
+    force: bool = False,
 ) -> EscoSummary:
-    """Convert ESCO into *target* (``.nt`` or ``.ttl``), atomically: an error leaves no file.
+    """Convert ESCO into *target*: ``.nt`` or ``.ttl`` by extension, ``-`` for N-Triples on stdout.
+
+    The file is written atomically (:mod:`certpath.output`): an error, Ctrl-C, SIGTERM or SIGHUP
+    leaves no file and no temporary file; an existing file is replaced only with *force*.
 
     Raises
     ------
     OutputError
-        An output name with another extension, or a folder that cannot be written.
+        An output name with another extension, an existing file without *force*, a target that
+        is not a regular file, or a folder that cannot be written (or a full disk).
     InputError
         Unreadable ESCO input (see :func:`convert`).
     """
+    from certpath.output import atomic_path, check_target, is_stdout, open_output
+
+    if is_stdout(target):
+        with open_output(target) as out:
+            return convert(sources, out, release=release, progress=progress)
+    target = check_target(target, force=force)
     suffix = target.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
         raise OutputError(f"{target}: unknown output format '{target.suffix}'; use .nt or .ttl")
-    with atomic_path(target) as tmp:
-        if suffix == ".nt":
-            with tmp.open("w", encoding="utf-8", newline="\n") as out:
+    if suffix == ".nt":
+        with open_output(target, force=force) as out:
+            return convert(sources, out, release=release, progress=progress)
+    with atomic_path(target, force=force) as tmp:
+        nt_tmp = tmp.with_name(tmp.stem + ".nt.part")
+        try:
+            with nt_tmp.open("w", encoding="utf-8", newline="\n") as out:
                 summary = convert(sources, out, release=release, progress=progress)
-        else:
-            nt_tmp = tmp.with_name(tmp.name + ".nt")
-            try:
-                with nt_tmp.open("w", encoding="utf-8", newline="\n") as out:
-                    summary = convert(sources, out, release=release, progress=progress)
-                (progress or (lambda _m: None))(f"writing Turtle to {target}")
-                _to_turtle(nt_tmp, tmp)
-            finally:
-                nt_tmp.unlink(missing_ok=True)
+            (progress or (lambda _m: None))(f"writing Turtle to {target}")
+            _to_turtle(nt_tmp, tmp)
+        finally:
+            nt_tmp.unlink(missing_ok=True)
     return summary
 
 
@@ -554,14 +563,15 @@ def write_store(
     """Convert ESCO and load it, with the ontology, into the Oxigraph store at *location*.
 
     The N-Triples are written to a temporary file first, so a conversion error leaves the store
-    untouched.
+    untouched; the temporary file is removed on errors, Ctrl-C, SIGTERM and SIGHUP too.
     """
     import tempfile
 
     from certpath.graph import load_into_store, ontology_files, open_oxigraph
+    from certpath.output import signals_raise
 
     say = progress or (lambda _m: None)
-    with tempfile.TemporaryDirectory(prefix="certpath-esco-") as folder:
+    with signals_raise(), tempfile.TemporaryDirectory(prefix="certpath-esco-") as folder:
         nt_file = Path(folder) / "esco.nt"
         with nt_file.open("w", encoding="utf-8", newline="\n") as out:
             summary = convert(sources, out, release=release, progress=progress)

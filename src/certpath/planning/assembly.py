@@ -159,9 +159,10 @@ def assemble(
         )
     note = ""
     if len(alternatives) < q.alternatives:
+        verb = "exists" if len(alternatives) == 1 else "exist"
         note = (
-            f"{len(alternatives)} of the {q.alternatives} alternatives asked for exist: every "
-            "other plan holds all the offers of a plan already shown"
+            f"only {len(alternatives)} of the {q.alternatives} alternatives asked for {verb}: "
+            "every other plan holds all the offers of a plan already shown"
             if best
             else "every requirement is already met: there is nothing to choose between"
         )

@@ -42,6 +42,24 @@ def career_path(
     search over (role, offers held), exact for this hop-by-hop costing. Planning each hop on its
     own can cost more than one plan for the final role would (``path`` answers that question).
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    source_role, target_role : str
+        IRIs of the role held now and of the role to reach.
+    have : mapping of str to int, optional
+        Competency IRI to the level the person has, besides *source_role*'s requirements.
+    holds : iterable of str
+        Offer IRIs the person holds.
+    minimize : {"hours", "cost", "steps"}
+        What a hop costs.
+
+    Returns
+    -------
+    CareerPath
+        The roles in order and the plan of each hop.
+
     Raises
     ------
     EntityNotFound

@@ -77,6 +77,7 @@ def closest_roles(
     holds: Iterable[str] = (),
     top: int | None = 10,
     minimize: str = "hours",
+    method: str = "auto",
 ) -> ClosestRoles:
     """Return roles ranked by the exact cost of their shortest learning path.
 
@@ -85,7 +86,28 @@ def closest_roles(
     plan. Roles are costed in the order of a lower bound and the search stops once that bound
     exceeds the *top*-th exact cost, so the ranking is exact; only the roles returned are
     planned in full. The result is a sequence of
-    :class:`~certpath.planning.results.RoleDistance`.
+    :class:`~certpath.planning.results.RoleDistance`; *method* is that of
+    :func:`~certpath.planning.paths.shortest_learning_path`.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    have : mapping of str to int, optional
+        Competency IRI to the level the person has.
+    holds : iterable of str
+        Offer IRIs the person holds.
+    top : int, optional
+        How many roles to return (None: all).
+    minimize : {"hours", "cost", "steps"}
+        The measure roles are ranked by.
+    method : str
+        The exact search method.
+
+    Returns
+    -------
+    ClosestRoles
+        The ranking (also iterable as a list of ``RoleDistance``).
 
     Raises
     ------
@@ -110,7 +132,9 @@ def closest_roles(
     if top is not None and top < 1:
         raise InputError(f"--top {top}: a whole number >= 1")
     s = snapshot(G)
-    template = Question("", have=dict(have or {}), holds=tuple(holds), minimize=minimize)
+    template = Question(
+        "", have=dict(have or {}), holds=tuple(holds), minimize=minimize, method=method
+    )
     base = person(s, template.have, template.holds)
     bounds = _Bounds(s, base, minimize)
     ranked_bounds = sorted((bounds.lower_bound(r), r) for r in s.of_kind("role"))

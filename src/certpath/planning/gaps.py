@@ -28,6 +28,22 @@ def role_gaps(
     the required level or above, fewest hours first, then by IRI. The result is a sequence of
     :class:`~certpath.planning.results.Gap`.
 
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    target : str
+        IRI of a role.
+    have : mapping of str to int, optional
+        Competency IRI to the level the person has.
+    holds : iterable of str
+        Offer IRIs the person holds.
+
+    Returns
+    -------
+    RoleGaps
+        The target with every gap (also iterable as a list of gaps).
+
     Raises
     ------
     EntityNotFound

@@ -48,17 +48,34 @@ def plan_in(
         raise no_plan(s, question.target, reasons)
     mixed = check_currencies(s, r)
     plan_model = model(s, r)
-    if exact:
-        plans = solve(s, r, plan_model, mixed)
-    else:
-        plans = [greedy(s, r, plan_model, question.minimize)]
-    return assemble(s, r, plans, optimal=exact)
+    if not exact:
+        return assemble(s, r, [greedy(s, r, plan_model, question.minimize)], optimal=False)
+    found = solve(s, r, plan_model, mixed)
+    return assemble(
+        s, r, list(found.plans), optimal=found.optimal, bound=found.bound, gap=found.gap
+    )
 
 
 def plan(G: nx.MultiDiGraph, question: Question, *, exact: bool = True) -> LearningPlan:
     """Answer a :class:`~certpath.planning.question.Question` on planning graph *G*.
 
-    ``exact=False`` gives the greedy baseline instead of the shortest plan.
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    question : Question
+        The target and the options (:func:`shortest_learning_path` documents each).
+    exact : bool
+        False gives the greedy baseline instead of the shortest plan.
+
+    Returns
+    -------
+    LearningPlan
+
+    Raises
+    ------
+    EntityNotFound, NoPlan, MixedCurrencies, ValidationError, SolveTimeLimit
+        As :func:`shortest_learning_path`.
 
     Examples
     --------
@@ -121,7 +138,7 @@ def shortest_learning_path(
     time_limit : float, optional
         Seconds the exact search may take; when reached, the best plan found so far comes back
         with ``optimal=False``, a proven bound and the gap. None: no limit.
-    method : {"auto", "enumeration", "highs"}
+    method : {"auto", "enumeration", "highs", "highs-ordered"}
         How the exact search runs (all give the same plans).
 
     Returns
@@ -142,6 +159,8 @@ def shortest_learning_path(
         requirement.
     InputError
         An option out of range (a negative or non-finite budget, an unknown measure).
+    SolveTimeLimit
+        *time_limit* ran out before any plan within the budgets was found.
 
     Examples
     --------

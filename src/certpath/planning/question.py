@@ -15,8 +15,9 @@ __all__ = ["MEASURES", "METHODS", "Question"]
 
 #: What a shortest plan can minimise; ties go to the others in this order, then to IRIs.
 MEASURES: tuple[str, ...] = ("hours", "cost", "steps")
-#: How a plan is searched: ``"auto"`` picks the exact method by model size.
-METHODS: tuple[str, ...] = ("auto", "enumeration", "highs")
+#: How a plan is searched (all exact): ``"auto"`` enumerates small models and gives the others
+#: to HiGHS (see :mod:`certpath._milp`).
+METHODS: tuple[str, ...] = ("auto", "enumeration", "highs", "highs-ordered")
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -51,8 +52,8 @@ class Question:
         How many next-best plans to add.
     time_limit : float, optional
         Seconds the exact search may take before it returns its best plan so far.
-    method : {"auto", "enumeration", "highs"}
-        How the exact search runs.
+    method : {"auto", "enumeration", "highs", "highs-ordered"}
+        How the exact search runs (every method gives the same plans).
 
     Raises
     ------

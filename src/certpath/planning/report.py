@@ -153,7 +153,29 @@ def plan_text(plan: LearningPlan) -> str:
 
 
 def plan_markdown(plan: LearningPlan) -> str:
-    """The plan as Markdown, for pasting into a ticket or a review."""
+    """The plan as Markdown, for pasting into a ticket or a review.
+
+    Parameters
+    ----------
+    plan : LearningPlan
+
+    Returns
+    -------
+    str
+        A heading, the totals, a table of the steps, what is already met, the alternatives.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import shortest_learning_path
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("r", kind="role", label="Scrum Master")
+    >>> G.add_node("a", kind="offer", label="Course", hours=8.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=2)
+    >>> _ = G.add_edge("r", "c", key="requires", level=2)
+    >>> print(plan_markdown(shortest_learning_path(G, "r")).splitlines()[2])
+    Minimising **hours**: 1 step, 8 h, 0.
+    """
     lines = [
         f"### Learning path to {plan.target_label}",
         "",
@@ -192,7 +214,22 @@ def plan_markdown(plan: LearningPlan) -> str:
 
 
 def gaps_text(report: RoleGaps) -> str:
-    """Each requirement of the role: met, partly met or missing, and what teaches it."""
+    """Each requirement of the role: met, partly met or missing, and what teaches it.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import role_gaps
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("r", kind="role", label="Scrum Master")
+    >>> G.add_node("c", kind="competency", label="Facilitation")
+    >>> G.add_node("a", kind="offer", label="Course", hours=8.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=3)
+    >>> _ = G.add_edge("r", "c", key="requires", level=3)
+    >>> print(gaps_text(role_gaps(G, "r", have={"c": 2})))
+    Scrum Master (r): 0 of 1 requirements met
+      partial  Facilitation (needs 3, have 2) [essential] ← Course
+    """
     lines = [
         f"{_name(report.target_label, report.target)}: {report.met} of {report.essential} "
         "requirements met"
@@ -212,7 +249,21 @@ def gaps_text(report: RoleGaps) -> str:
 
 
 def closest_text(ranking: ClosestRoles) -> str:
-    """Roles ranked by the cost of reaching them, with the steps of each plan."""
+    """Roles ranked by the cost of reaching them, with the steps of each plan.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import closest_roles
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("r", kind="role", label="Scrum Master")
+    >>> G.add_node("a", kind="offer", label="Course", hours=8.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=1)
+    >>> _ = G.add_edge("r", "c", key="requires", level=1)
+    >>> print(closest_text(closest_roles(G)))
+      1. Scrum Master (r): 8 hours; 0/1 met
+          via Course
+    """
     lines = []
     for rank, r in enumerate(ranking, start=1):
         cost = f"{r.cost:g} {ranking.minimize}" if r.feasible and r.cost is not None else "no plan"
@@ -223,7 +274,22 @@ def closest_text(ranking: ClosestRoles) -> str:
 
 
 def career_text(career: CareerPath) -> str:
-    """The chain of roles and the steps of each hop."""
+    """The chain of roles and the steps of each hop.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import career_path
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("dev", {"label": "Dev"}), ("lead", {"label": "Lead"})], kind="role")
+    >>> G.add_node("a", kind="offer", label="Leading teams", hours=3.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=2)
+    >>> _ = G.add_edge("lead", "c", key="requires", level=2)
+    >>> _ = G.add_edge("dev", "lead", key="leadsTo")
+    >>> print(career_text(career_path(G, "dev", "lead")))
+    Dev → Lead (3 hours in all)
+      1. to Lead: Leading teams (3 h, 0)
+    """
     labels = career.role_labels or career.roles
     lines = [f"{' → '.join(labels)} ({career.total:g} {career.minimize} in all)"]
     for number, (label, hop) in enumerate(zip(labels[1:], career.hops, strict=True), start=1):

@@ -180,7 +180,7 @@ class LearningPlan:
             "milestones": [m.to_dict() for m in self.milestones],
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
-        if not self.optimal and (self.bound is not None or self.gap is not None):
+        if not self.optimal:  # what is proven about it: a lower bound of the measure, the gap
             data["bound"] = self.bound
             data["gap"] = self.gap
         return data

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from certpath import _milp
-from certpath.errors import MixedCurrencies
+from certpath.errors import MixedCurrencies, SolveTimeLimit
 from certpath.planning.index import Snapshot
 from certpath.planning.reduction import Reduced, currencies, no_plan
 from certpath.planning.rules import Person, item_met, meets, options, startable
@@ -64,34 +64,53 @@ def check_currencies(s: Snapshot, r: Reduced) -> bool:
     return mixed
 
 
-def solve(
-    s: Snapshot, r: Reduced, plan_model: _milp.PlanModel, mixed: bool
-) -> list[frozenset[str]]:
-    """The best plan and the next-best ones (as offer sets), exactly.
+def solve(s: Snapshot, r: Reduced, plan_model: _milp.PlanModel, mixed: bool) -> _milp.Solution:
+    """The best plan and the next-best ones (as offer sets), exactly, or, when the question's
+    time limit stops the search first, the best plan found with its proven bound.
 
     Raises
     ------
     NoPlan
         No plan fits the budgets (the reasons give the least budgets that would).
+    SolveTimeLimit
+        The time limit ran out before any plan within the budgets was found.
+    SolverError
+        Every solver method failed (never expected).
     """
     q = r.question
-    plans = _milp.solve_plans(plan_model, q.key(mixed=mixed), q.budgets, 1 + q.alternatives)
-    if not plans:
-        raise no_plan(s, q.target, budget_reasons(plan_model, q.budgets))
-    return plans
+    found = _milp.solve(
+        plan_model,
+        q.key(mixed=mixed),
+        q.budgets,
+        1 + q.alternatives,
+        method=q.method,
+        time_limit=q.time_limit,
+    )
+    if found.plans:
+        return found
+    if found.optimal:
+        raise no_plan(s, q.target, budget_reasons(plan_model, q.budgets, method=q.method))
+    if not q.budgets:  # the structure check proved a plan exists: the greedy one is valid
+        return _milp.Solution(
+            (greedy(s, r, plan_model, q.minimize),), optimal=False, bound=found.bound
+        )
+    raise SolveTimeLimit(
+        f"no plan to {s.label(q.target)} within the budgets was found in the time limit of "
+        f"{q.time_limit:g} s; give it more time (--time-limit) or drop a budget"
+    )
 
 
 def budget_reasons(
-    plan_model: _milp.PlanModel, budgets: Mapping[str, float]
+    plan_model: _milp.PlanModel, budgets: Mapping[str, float], *, method: str = "auto"
 ) -> list[dict[str, object]]:
     """For each budget: the least that would do, keeping the other budgets (or, when they alone
     already rule every plan out, dropping them too)."""
     reasons: list[dict[str, object]] = []
     for name, budget in sorted(budgets.items()):
         others = {m: b for m, b in budgets.items() if m != name}
-        found = _milp.minimum(plan_model, name, others)
+        found = _milp.minimum(plan_model, name, others, method=method)
         if found is None:
-            found = _milp.minimum(plan_model, name, {})
+            found = _milp.minimum(plan_model, name, {}, method=method)
         if found is not None and found > budget:
             reasons.append({"kind": "budget", "measure": name, "budget": budget, "least": found})
     return reasons
@@ -99,7 +118,7 @@ def budget_reasons(
 
 def least(s: Snapshot, r: Reduced, minimize: str) -> float | None:
     """The exact least total of *minimize* over the plans of *r* (None: no plan)."""
-    return _milp.minimum(model(s, r), minimize, {})
+    return _milp.minimum(model(s, r), minimize, {}, method=r.question.method)
 
 
 # --------------------------------------------------------------------------- greedy baseline

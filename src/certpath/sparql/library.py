@@ -179,8 +179,9 @@ def run_named(
     >>> from certpath.graph import load
     >>> rows = run_named(load(), "role-competencies", role="cpd:scrum-master")
     >>> [(curie(r["competency"]), r["need"], r["level"]) for r in rows]
-    [('cpd:scrum-fundamentals', 'essential', 3), ('cpd:sprint-review-learning', 'essential', 2), \
-('cpd:backlog-refinement', 'recommended', 2)]
+    [('cpd:scrum-fundamentals', 'essential', 3), ('cpd:facilitation', 'essential', 2), \
+('cpd:impediment-removal', 'essential', 2), ('cpd:team-coaching', 'essential', 2), \
+('cpd:backlog-refinement', 'recommended', 2), ('cpd:sprint-review-learning', 'recommended', 2)]
     """
     query = named_query(name)
     check_params(query, params)

@@ -86,6 +86,10 @@ def _in_child(store: ox.Store, text: str, form: str, limit: int | None, timeout:
             received += chunk
             if expected is None and len(received) >= 8:
                 expected = int.from_bytes(received[:8], "big")
+    except BaseException:  # Ctrl-C, SIGTERM: the child (busy in Oxigraph) must not outlive us
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+        raise
     finally:
         os.close(read_fd)
         if pid:

@@ -1,0 +1,258 @@
+"""Exit codes and messages at the CLI edge: invalid data is 1, JSON errors, pipes, signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bad_inputs.corpus import Case, parametrize, run_all, verify
+
+HEADER = "id,label,type,provider,hours,cost,currency,delivery_mode,teaches,prerequisites,source_url"
+CYCLE = (
+    HEADER
+    + "\na1,A one,course,Acme,10,100,USD,,user story writing@2,a2,"
+    + "\na2,A two,course,Acme,10,100,USD,,backlog refinement@2,a1,\n"
+)
+EURO = HEADER + "\na1,A one,course,Acme,10,100,EUR,,user story writing@2,,\n"
+BOMB = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+
+
+def json_error(code: int, message: str, **more: Any) -> Any:
+    """An ``after`` check: stdout is exactly one JSON error object with this code."""
+
+    def check(_folder: Path, done: Any) -> None:
+        data = json.loads(done.stdout)
+        assert data["exit"] == code and data["error"].startswith(message), data
+        for key, value in more.items():
+            assert data[key] == value, data
+
+    return check
+
+
+def nothing_written(folder: Path, _done: Any) -> None:
+    assert sorted(p.name for p in folder.iterdir()) == ["c.csv"]
+
+
+CASES = [
+    # ---- issue 15, item 17: catalog rule failures are invalid data (exit 1), as documented
+    Case(
+        "catalog-prerequisite-cycle",
+        ("import", "catalog", "c.csv", "-o", "c.ttl"),
+        1,
+        "the catalog with the loaded data is invalid (1 violations); first: violation: cpd:a1 "
+        "cp:prerequisite: prerequisite cycle: cpd:a1 → cpd:a2 → cpd:a1",
+        {"c.csv": CYCLE},
+        after=nothing_written,
+    ),
+    Case(
+        "catalog-second-currency",
+        ("import", "catalog", "c.csv", "-o", "c.ttl"),
+        1,
+        "the catalog with the loaded data is invalid (1 violations); first: violation: cpd:a1 "
+        "cp:currency: prices are in several currencies (EUR: 1, USD:",
+        {"c.csv": EURO},
+        after=nothing_written,
+    ),
+    Case(
+        "catalog-cycle-json",
+        ("import", "catalog", "c.csv", "-o", "c.ttl", "--format", "json"),
+        1,
+        "the catalog with the loaded data is invalid",
+        {"c.csv": CYCLE},
+        after=json_error(1, "the catalog with the loaded data is invalid"),
+    ),
+    # ---- issue 15 / 17: errors also print {"error": ..., "exit": N} with --format json
+    Case(
+        "json-unknown-entity",
+        ("show", "nope", "--format", "json"),
+        4,
+        "no entity named 'nope'",
+        after=json_error(4, "no entity named 'nope'"),
+    ),
+    Case(
+        "json-unknown-role",
+        ("path", "--target", "nope", "--format", "json"),
+        4,
+        "no role named 'nope'",
+        after=json_error(4, "no role named 'nope'"),
+    ),
+    Case(
+        "json-ambiguous",
+        ("gaps", "--target", "product", "--format", "json"),
+        4,
+        "",
+        after=json_error(4, ""),
+    ),
+    Case(
+        "json-usage-error",
+        ("show", "cspo", "--bogus", "--format", "json"),
+        2,
+        "No such option '--bogus'",
+        after=json_error(2, "No such option '--bogus'"),
+    ),
+    Case(
+        "json-bad-profile",
+        ("gaps", "--target", "safe-popm", "--profile", "me.yaml", "--format", "json"),
+        2,
+        "me.yaml: unknown key 'skills'",
+        {"me.yaml": "skills: []\n"},
+        after=json_error(2, "me.yaml: unknown key 'skills'"),
+    ),
+    Case(
+        "json-query-syntax",
+        ("query", "SELECT * WHERE {", "--format", "json"),
+        2,
+        "syntax error",
+        after=json_error(2, "syntax error"),
+    ),
+    Case(
+        "json-catalog-rows",
+        ("import", "catalog", "c.csv", "-o", "c.ttl", "--format", "json"),
+        2,
+        "c.csv:2: column type: 'webinar' is not one of certification, course",
+        {"c.csv": HEADER + "\nw1,W,webinar,,,,,,,,\n"},
+        after=json_error(
+            2,
+            "c.csv:2: column type",
+            problems=["c.csv:2: column type: 'webinar' is not one of certification, course"],
+        ),
+    ),
+    Case(
+        "text-error-no-json",
+        ("show", "nope"),
+        4,
+        "no entity named 'nope'",
+        after=lambda _folder, done: assert_empty(done.stdout),
+    ),
+    Case("unknown-command", ("frobnicate",), 2, "No such command 'frobnicate'"),
+    # the other documented codes, as they already were at 403bafe
+    Case(
+        "no-plan-budget",
+        ("path", "--target", "safe-product-owner", "--budget-hours", "1"),
+        3,
+        "no learning path to SAFe Product Owner: the hours budget 1 hours is too small",
+    ),
+    Case(
+        "endpoint-unreachable",
+        ("--store", "sparql:http://127.0.0.1:9/sparql", "stats"),
+        6,
+        "http://127.0.0.1:9/sparql: cannot reach the SPARQL endpoint",
+    ),
+    Case(
+        "endpoint-unreachable-json",
+        ("--store", "sparql:http://127.0.0.1:9/sparql", "show", "cspo", "--format", "json"),
+        6,
+        "http://127.0.0.1:9/sparql: cannot reach",
+        after=json_error(6, "http://127.0.0.1:9"),
+    ),
+]
+
+
+def assert_empty(data: bytes) -> None:
+    assert data == b""
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return run_all(CASES, tmp_path_factory.mktemp("exit-codes"))
+
+
+@parametrize(CASES)
+def test_case(case: Case, results: dict[str, Any]) -> None:
+    verify(case, *results[case.id])
+
+
+# --------------------------------------------------------------------------- closed pipes (item 25)
+
+PIPED = {
+    "search": ["search", "product", "--limit", "50"],
+    "show": ["show", "cspo"],
+    "stats": ["stats"],
+    "path": ["path", "--target", "safe-popm"],
+    "query-csv": ["query", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv", "--limit", "100000"],
+    "show-json": ["show", "product owner", "--format", "json"],
+}
+
+
+@pytest.mark.skipif(shutil.which("bash") is None or shutil.which("head") is None, reason="bash")
+@pytest.mark.parametrize("name", sorted(PIPED))
+def test_closed_pipe_exits_0_quietly(tmp_path: Path, name: str) -> None:
+    """Issue 15, item 25: ``| head -1`` exited 0 or 1 by timing (1 means invalid data).
+
+    The reader here (``head -c 0``) goes away before certpath writes anything, so every write
+    meets a closed pipe: the case that used to exit 1 (a reader that takes the first line of a
+    small output, which fits in the pipe, is the case that always exited 0).
+    """
+    command = " ".join(f"'{a}'" for a in [sys.executable, "-m", "certpath", *PIPED[name]])
+    script = f'{command} 2>err.txt | head -c 0; echo "${{PIPESTATUS[0]}}"'
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, capture_output=True, timeout=120, check=False
+    )
+    assert done.stdout.decode().split() == ["0"], done
+    assert (tmp_path / "err.txt").read_text() == ""
+
+
+def test_closed_pipe_mid_output(tmp_path: Path) -> None:
+    """The reader goes away after one line of a large result: exit 0, nothing on stderr."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "certpath", "query", "SELECT * WHERE { ?s ?p ?o }", "--format",
+         "csv"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0, stderr
+    assert stderr == b""
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def test_sigint_ends_by_sigint(tmp_path: Path) -> None:
+    """Ctrl-C exited 1 ("Aborted!", 1 means invalid data); now the process ends by SIGINT, so a
+    shell loop around it stops too (status 130)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "certpath", "query", BOMB, "--timeout", "60"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    time.sleep(1.0)  # well into the query
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGINT, stderr
+    lines = [line for line in stderr.decode().splitlines() if line]  # click ends the ^C line
+    assert lines == ["Error: interrupted by SIGINT"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_serve_ends_by_the_signal(tmp_path: Path, signum: int) -> None:
+    """The endpoint stops cleanly on SIGTERM and SIGHUP, with the signal's own exit status (it
+    treats Ctrl-C as the normal way to stop, exit 0)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "certpath", "serve", "--port", "0"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert process.stderr is not None
+    assert b"SPARQL endpoint at" in process.stderr.readline()
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == -signum, stderr
+    assert b"Traceback" not in stderr

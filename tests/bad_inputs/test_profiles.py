@@ -1,0 +1,319 @@
+"""Profile files (``--profile FILE``): levels, keys, sizes and bombs, in YAML, JSON and Turtle."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from bad_inputs.corpus import Case, parametrize, run_all, verify
+
+TTL = (
+    "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
+    "@prefix cpd: <https://w3id.org/certpath/data/> .\n"
+)
+LAUGHS = (
+    "".join(
+        f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}" if i else '"lol"'] * 9) + "]\n" for i in range(9)
+    )
+    + "have: *l8\n"
+)
+
+
+def path(profile: str, *more: str) -> tuple[str, ...]:
+    return ("path", "--target", "safe-popm", "--profile", profile, *more)
+
+
+def yaml_level(level: str) -> dict[str, str]:
+    return {"me.yaml": f"have:\n  user story writing: {level}\n  backlog refinement: 5\n"}
+
+
+CASES = [
+    # ---- what already worked at 403bafe (kept working)
+    Case("missing-profile", path("nope.yaml"), 2, "nope.yaml: no such profile file"),
+    Case(
+        "unknown-profile-format",
+        path("me.txt"),
+        2,
+        "me.txt: unknown profile format '.txt'",
+        {"me.txt": "have: []"},
+    ),
+    Case("yaml-syntax", path("me.yaml"), 2, "me.yaml:2: not valid YAML", {"me.yaml": "have: [x\n"}),
+    Case(
+        "yaml-python-tag",
+        path("me.yaml"),
+        2,
+        "me.yaml:1: not valid YAML",
+        {"me.yaml": "have: !!python/object/apply:os.system ['touch owned']\n"},
+    ),
+    Case("json-syntax", path("me.json"), 2, "me.json:1: not valid JSON", {"me.json": "{have: []}"}),
+    Case(
+        "not-a-mapping",
+        path("me.yaml"),
+        2,
+        "me.yaml: a profile is a mapping",
+        {"me.yaml": "- user story writing\n"},
+    ),
+    Case(
+        "unknown-competency",
+        path("me.yaml"),
+        4,
+        "no competency named 'underwater basket",
+        {"me.yaml": "have: [underwater basket weaving]\n"},
+    ),
+    Case(
+        "unknown-offer",
+        path("me.yaml"),
+        4,
+        "no offer named 'no such course'",
+        {"me.yaml": "holds: [no such course]\n"},
+    ),
+    Case(
+        "have-at-level-6",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing@6': the level after '@' must be 1 to 5",
+        {"me.yaml": "have: [user story writing@6]\n"},
+    ),
+    Case(
+        "turtle-two-people",
+        path("me.ttl"),
+        2,
+        "me.ttl: a profile file holds exactly one cp:Person",
+        {"me.ttl": TTL + "<urn:a> a cp:Person . <urn:b> a cp:Person .\n"},
+    ),
+    Case(
+        "turtle-syntax",
+        path("me.ttl"),
+        2,
+        "me.ttl:4:1: syntax error",
+        {"me.ttl": TTL + "<urn:a> a cp:Person ;;\n"},
+    ),
+    Case(
+        "turtle-level-out-of-range",
+        path("me.ttl"),
+        2,
+        "me.ttl: cp:level of https://w3id.org/certpath/data/backlog-refinement: level 9",
+        {
+            "me.ttl": TTL + "[] a cp:Person ; cp:qualifiedHolding "
+            "[ cp:competency cpd:backlog-refinement ; cp:level 9 ] .\n"
+        },
+    ),
+    # ---- issue 15, item 3: YAML true/yes counted as level 1
+    Case(
+        "yaml-level-true",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing': level true is not a level; use 1 to 5",
+        yaml_level("true"),
+    ),
+    Case(
+        "yaml-level-yes",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing': level true",
+        yaml_level("yes"),
+    ),
+    Case(
+        "yaml-level-off",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing': level false",
+        yaml_level("off"),
+    ),
+    Case(
+        "yaml-level-float",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing': level 3.5",
+        yaml_level("3.5"),
+    ),
+    Case(
+        "yaml-level-zero",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing': level 0",
+        yaml_level("0"),
+    ),
+    Case(
+        "yaml-level-word",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing': level 'three'",
+        yaml_level("three"),
+    ),
+    Case(
+        "json-level-true",
+        path("me.json"),
+        2,
+        "me.json: have 'user story writing': level true",
+        {"me.json": '{"have": {"user story writing": true}}'},
+    ),
+    Case(
+        "yaml-level-after-at-true",
+        path("me.yaml"),
+        2,
+        "me.yaml: have 'user story writing@true': the level after '@' must be 1 to 5",
+        {"me.yaml": "have: [user story writing@true]\n"},
+    ),
+    Case(
+        "have-option-level-yes",
+        ("path", "--target", "safe-popm", "--have", "user story writing@yes"),
+        2,
+        "--have 'user story writing@yes': the level after '@' must be 1 to 5",
+    ),
+    Case(
+        "yaml-name-not-text",
+        path("me.yaml"),
+        2,
+        "me.yaml: have entry 1: True is not a name",
+        {"me.yaml": "have: [yes]\n"},
+    ),
+    Case(
+        "yaml-level-names-accepted",
+        path("me.yaml", "--format", "json"),
+        0,
+        '"total"',
+        {"me.yaml": "have:\n  user story writing: expert\n  backlog refinement: working\n"},
+    ),
+    # ---- issue 15, item 8: a billion laughs, a 100 MB profile (1.5 GB after 25 s; 326 s)
+    Case(
+        "yaml-billion-laughs",
+        path("me.yaml"),
+        2,
+        "me.yaml:5: YAML aliases expand to more than 10,000 nodes",
+        {"me.yaml": LAUGHS},
+        timeout=60,
+    ),
+    Case(
+        "profile-too-large",
+        path("me.yaml"),
+        2,
+        "me.yaml: larger than 1 MB",
+        {"me.yaml": "have:\n" + "  - user story writing\n" * 60_000},
+        timeout=60,
+    ),
+    Case(
+        "turtle-profile-too-large",
+        path("me.ttl"),
+        2,
+        "me.ttl: larger than 1 MB",
+        {"me.ttl": TTL + "# padding\n" * 120_000},
+        timeout=60,
+    ),
+    Case(
+        "yaml-deep-nesting",
+        path("me.yaml"),
+        2,
+        "me.yaml: more than 10,000 YAML collections",
+        {"me.yaml": "have: " + "[" * 50_000 + "]" * 50_000 + "\n"},
+        timeout=60,
+    ),
+    Case(
+        "yaml-deep-block-nesting",
+        path("me.yaml"),
+        2,
+        "me.yaml: not a profile: YAML nested too deeply",
+        {"me.yaml": "have:\n" + "".join(" " * i + "- \n" for i in range(1, 1200))},
+        timeout=60,
+    ),
+    Case(
+        "json-deep-nesting",
+        path("me.json"),
+        2,
+        "me.json: not a profile: JSON nested too deeply",
+        {"me.json": '{"have": ' + "[" * 50_000 + "]" * 50_000 + "}"},
+        timeout=60,
+    ),
+    Case(
+        "profile-fifo",
+        path("me.yaml"),
+        2,
+        "me.yaml: not a regular file",
+        setup=lambda folder: os.mkfifo(folder / "me.yaml"),
+        timeout=60,
+    ),
+    Case("profile-device", path("/dev/zero"), 2, "/dev/zero: unknown profile format"),
+    Case(
+        "profile-device-yaml",
+        path("zero.yaml"),
+        2,
+        "zero.yaml: not a regular file",
+        setup=lambda folder: (folder / "zero.yaml").symlink_to("/dev/zero"),
+        timeout=60,
+    ),
+    # ---- issue 15, item 12: a Turtle profile with cp:level "three" (ValueError)
+    Case(
+        "turtle-level-three",
+        path("me.ttl"),
+        2,
+        'me.ttl: cp:level of https://w3id.org/certpath/data/backlog-refinement: "three" is not '
+        "an integer 1 to 5",
+        {
+            "me.ttl": TTL + "<urn:me> a cp:Person ; cp:qualifiedHolding "
+            '[ cp:competency cpd:backlog-refinement ; cp:level "three" ] .\n'
+        },
+    ),
+    Case(
+        "turtle-level-string-digit",
+        path("me.ttl"),
+        2,
+        'me.ttl: cp:level of https://w3id.org/certpath/data/backlog-refinement: "3" is not',
+        {
+            "me.ttl": TTL + "<urn:me> a cp:Person ; cp:qualifiedHolding "
+            '[ cp:competency cpd:backlog-refinement ; cp:level "3" ] .\n'
+        },
+    ),
+    Case(
+        "turtle-holding-without-competency",
+        path("me.ttl"),
+        2,
+        "me.ttl: a cp:qualifiedHolding has 0 cp:competency IRIs",
+        {"me.ttl": TTL + "<urn:me> a cp:Person ; cp:qualifiedHolding [ cp:level 3 ] .\n"},
+    ),
+    # rule 6 (a node may be a blank node): a blank-node person gave a traceback
+    Case(
+        "turtle-blank-node-person",
+        path("me.ttl", "--format", "json"),
+        0,
+        '"total"',
+        {
+            "me.ttl": TTL + "[] a cp:Person ; cp:hasCompetency cpd:user-story-writing ;\n"
+            "  cp:qualifiedHolding [ cp:competency cpd:backlog-refinement ; "
+            "cp:level 5 ] .\n"
+        },
+    ),
+    Case(
+        "jsonld-profile-invalid-iri",
+        path("me.jsonld"),
+        2,
+        "me.jsonld:1: invalid IRI 'urn:m e'",
+        {"me.jsonld": '{"@id": "urn:m e", "@type": "https://w3id.org/certpath/ontology#Person"}'},
+    ),
+    # ---- issue 15, item 20: an unknown key was not named
+    Case(
+        "yaml-unknown-key",
+        path("me.yaml"),
+        2,
+        "me.yaml: unknown key 'skills'; a profile has 'have', 'holds', 'name'",
+        {"me.yaml": "skills: [user story writing]\n"},
+    ),
+    Case(
+        "json-unknown-keys",
+        path("me.json"),
+        2,
+        "me.json: unknown key 'Have', 'hold'",
+        {"me.json": '{"Have": [], "hold": []}'},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return run_all(CASES, tmp_path_factory.mktemp("profiles"))
+
+
+@parametrize(CASES)
+def test_case(case: Case, results: dict[str, Any]) -> None:
+    verify(case, *results[case.id])

@@ -148,6 +148,12 @@ class _RemoteStore:
     def query(self, text: str, **options: Any) -> Any:
         return self._graph._raw_query(text)
 
+    def evaluate(
+        self, text: str, form: str, *, limit: int | None, timeout: float | None
+    ) -> QueryResult:
+        """A query run on ``kg.store`` (``serve`` over an endpoint) goes to the endpoint."""
+        return self._graph.evaluate(text, form, limit=limit, timeout=timeout)
+
     def dump(self, *args: Any, **kwargs: Any) -> Any:
         raise StoreUnavailable(self._graph.whole_graph_message("reading every triple"))
 

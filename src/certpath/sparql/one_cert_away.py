@@ -12,7 +12,7 @@ propagated up the hierarchy once per graph), where the SPARQL form costs seconds
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -32,6 +32,16 @@ class _Index:
     snapshot: Any
     essential: list[tuple[str, list[tuple[str, int]]]]  # role -> [(competency, level)]
     teachers: dict[str, dict[str, int]]  # competency -> certification -> best level taught
+    _able: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+
+    def able(self, competency: str, level: int) -> frozenset[str]:
+        """The certifications that teach *competency* (or a narrower one) at *level* or above."""
+        key = (competency, level)
+        found = self._able.get(key)
+        if found is None:
+            best = self.teachers.get(competency, {})
+            found = self._able[key] = frozenset(o for o, taught in best.items() if taught >= level)
+        return found
 
 
 def _index(kg: Any) -> _Index:
@@ -124,21 +134,22 @@ def roles_one_cert_away(
     have, holds = _person(kg, person)
     held_offers = [o for o in holds if o in index.G]
     who = person_of(index.snapshot, {c: v for c, v in have.items() if c in index.G}, held_offers)
-    reach = who.reach
+    reached = who.reach.get
+    related_only = scope == "related"
+    able = index.able
     rows: list[tuple[str, str, int]] = []
     for role, needs in index.essential:
-        unmet = [(c, level) for c, level in needs if reach.get(c, 0) < level]
+        unmet = [(c, level) for c, level in needs if reached(c, 0) < level]
         if not unmet or (max_missing is not None and len(unmet) > max_missing):
             continue
-        if scope == "related" and not any(reach.get(c, 0) > 0 for c, _ in needs):
+        if related_only and not any(reached(c, 0) > 0 for c, _ in needs):
             continue
-        closing: set[str] | None = None
-        for c, level in sorted(unmet, key=lambda u: len(index.teachers.get(u[0], {}))):
-            able = {o for o, taught in index.teachers.get(c, {}).items() if taught >= level}
-            closing = able if closing is None else closing & able
+        closing = able(*unmet[0])
+        for c, level in unmet[1:]:  # most roles are left with nothing after two or three
             if not closing:
                 break
-        for certification in sorted((closing or set()) - who.held):
+            closing = closing & able(c, level)
+        for certification in sorted(closing - who.held):
             rows.append((role, certification, len(unmet)))
     return rows
 

@@ -126,7 +126,7 @@ def roles_one_cert_away(
     >>> from certpath.namespaces import curie
     >>> rows = roles_one_cert_away(load(), "https://w3id.org/certpath/data/nobody-at-all")
     >>> [(curie(r), curie(c), n) for r, c, n in rows[:1]]
-    [('cpd:business-analyst', 'cpd:a-cspo', 3)]
+    [('cpd:business-analyst', 'cpd:cbap', 6)]
     """
     from certpath.planning.rules import person as person_of
 

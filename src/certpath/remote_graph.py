@@ -311,9 +311,16 @@ class RemoteGraph(KnowledgeGraph):
         from certpath.graph import DIRECT_FROM_QUALIFIED
 
         self._discover()
+        expected = len(self)
         result = self.endpoint.run(
             "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "construct", limit=None, timeout=timeout
         )
+        if len(result.triples) < expected:  # Virtuoso cuts a CONSTRUCT without saying so
+            raise QueryTruncated(
+                f"{self.endpoint.url}: the endpoint sent {len(result.triples)} of its "
+                f"{expected} triples (a row cap: for Virtuoso raise ResultSetMaxRows in "
+                "[SPARQL]); certpath never uses a partial copy"
+            )
         store = ox.Store()
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in result.triples)
         store.update(sparql_prologue() + DIRECT_FROM_QUALIFIED)

@@ -224,13 +224,13 @@ def resolve_params(
     """Bindings for *params* of *query*, names of entities resolved like the CLI's.
 
     A value for a parameter that names an entity (:meth:`NamedQuery.entity_kinds`) that is not a
-    CURIE or ``<IRI>`` (``safe-popm``, ``"SAFe POPM"``) is resolved by
+    CURIE or ``<IRI>`` (``safe-product-owner``, ``"SAFe Product Owner"``) is resolved by
     :func:`certpath.resolve.resolve`, so it means what it means for every other command; a name
     that matches nothing is an :class:`~certpath.errors.EntityNotFound` with suggestions.
 
     >>> from certpath.graph import load
-    >>> resolve_params(load(), named_query("role-competencies"), {"role": "safe-popm"})
-    {'role': <NamedNode value=https://w3id.org/certpath/data/safe-popm>}
+    >>> resolve_params(load(), named_query("role-competencies"), {"role": "SAFe Product Owner"})
+    {'role': <NamedNode value=https://w3id.org/certpath/data/safe-product-owner>}
     """
     out: dict[str, ox.NamedNode | ox.Literal] = {}
     for key, value in params.items():

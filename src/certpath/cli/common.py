@@ -75,7 +75,7 @@ class State:
     def kg(self) -> KnowledgeGraph:
         """The knowledge graph, loaded on first use."""
         if self._kg is None:
-            from certpath.graph import open_graph
+            from certpath.stores import open_graph
 
             self._kg = open_graph(list(self.data) or None, store=self.store)
         return self._kg

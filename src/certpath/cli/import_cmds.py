@@ -80,8 +80,8 @@ def esco_cmd(
     when the input cannot be read or the output cannot be written.
     This service uses the ESCO classification of the European Commission.
     """
-    from certpath.graph import parse_store_spec
     from certpath.importers import esco
+    from certpath.stores import parse_store_spec
 
     if (output is None) == (store is None):
         raise click.UsageError("give exactly one of -o FILE (.nt or .ttl) and --store oxigraph:DIR")

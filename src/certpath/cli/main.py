@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queries": ("certpath.cli.sparql_cmds", "queries_cmd"),
     "serve": ("certpath.cli.serve_cmds", "serve_cmd"),
     "load": ("certpath.cli.sparql_cmds", "load_cmd"),
+    "dump": ("certpath.cli.sparql_cmds", "dump_cmd"),
     "render": ("certpath.cli.render_cmds", "render_cmd"),
     "import": ("certpath.cli.import_cmds", "import_group"),
 }
@@ -43,7 +44,8 @@ SHORT_HELP = {
     "query": "Run a SPARQL query (text, file or named) against the graph.",
     "queries": "List the named queries of the query library.",
     "serve": "Serve the graph as a read-only SPARQL 1.1 endpoint.",
-    "load": "Fill a persistent Oxigraph store with the ontology and RDF files.",
+    "load": "Load RDF files into a persistent store (one named graph per file).",
+    "dump": "Copy every triple of the store into an RDF file.",
     "render": "Draw a neighbourhood, a role or the graph as an offline HTML page.",
     "import": "Convert ESCO or a training catalog CSV into certpath RDF.",
 }
@@ -102,7 +104,8 @@ class LazyGroup(click.Group):
     "--store",
     metavar="SPEC",
     help="Where the graph lives: 'memory' (default, fed by --data), 'oxigraph:DIR' (a persistent "
-    "store filled by 'certpath load') or 'sparql:URL' (a SPARQL 1.1 endpoint).",
+    "store filled by 'certpath load') or 'sparql:URL' (a SPARQL 1.1 endpoint, read without "
+    "copying it).",
 )
 @click.pass_context
 def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:

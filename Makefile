@@ -35,15 +35,17 @@ test: $(STAMP) browser
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-## The README's picture of a learning path (docs/images/path.png), taken in headless Chromium.
+## The README's pictures (docs/images/path.png, browser.png), taken in headless Chromium.
 screenshot: $(STAMP) browser
 	$(BIN)/python docs/screenshot.py
+	$(BIN)/python docs/screenshot_page.py
 
-## Benchmarks (minutes; figures in benchmarks/README.md): planner, SPARQL, ESCO import.
+## Benchmarks (minutes; figures in benchmarks/README.md): planner, SPARQL, ESCO import, server.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_planner.py
 	$(BIN)/python benchmarks/bench_sparql.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_server.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

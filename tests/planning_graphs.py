@@ -11,8 +11,7 @@ user's files would give.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,6 @@ import rdflib
 from hypothesis import strategies as st
 from rdflib.namespace import RDF, SKOS, XSD
 
-from certpath import _milp
 from certpath.graph import load
 from certpath.namespaces import CP_NS
 from certpath.projection import project, project_neighbourhood
@@ -32,20 +30,8 @@ EX = "http://example.org/t/"
 CP = rdflib.Namespace(CP_NS)
 FORMATS = {"turtle": ".ttl", "nt": ".nt", "json-ld": ".jsonld", "xml": ".rdf"}
 
-#: ``_milp.ENUMERATION_LIMIT`` per solver: every model enumerated, or every model sent to HiGHS.
-SOLVERS = {"enumeration": 1_000, "highs": -1}
-
-
-@contextmanager
-def solver(name: str) -> Iterator[None]:
-    """Send every model of the block to one solver (a context manager, not a fixture, so that
-    hypothesis runs each example under it)."""
-    saved = _milp.ENUMERATION_LIMIT
-    _milp.ENUMERATION_LIMIT = SOLVERS[name]
-    try:
-        yield
-    finally:
-        _milp.ENUMERATION_LIMIT = saved
+#: Every exact search method of the planner (``method=``): the property tests run each.
+SOLVERS = ("enumeration", "highs", "highs-ordered", "auto")
 
 
 # --------------------------------------------------------------------------- graph builders
@@ -100,12 +86,23 @@ def group(G: Any, iri: str, members: tuple[str, ...], k: int) -> None:
         G.add_edge(iri, m, key="member")
 
 
+def gate(G: Any, role: str, months: int) -> str:
+    """The experience requirement "*months* months as *role*" (one node per role and months)."""
+    name = f"e-{role}-{months}"
+    G.add_node(name, kind="experience", label=f"{months} months as {role}", months=months)
+    G.add_edge(name, role, key="role")
+    return name
+
+
 @st.composite
-def planning_graphs(draw: Any, ties: bool = False) -> Any:
+def planning_graphs(draw: Any, ties: bool = False, experience: bool = True) -> Any:
     """Small random planning graphs covering every construct of the vocabulary.
 
     With ``ties`` every offer takes 1 hour and costs 10 EUR, so the IRI tie-break decides.
-    Groups may ask for 0 or more members than they have (such a group can never be met).
+    Groups may ask for 0 or more members than they have (such a group can never be met). With
+    ``experience``, roles w0 and w1 are worked in: offers, group members and roles may need months
+    in them (rule 7), w1 may need months in w0, a role's requirement may be untaught (a gate that
+    can never be met), and the person may have worked in them already.
     """
     n_comp = draw(st.sampled_from([1, 2, 3, 3, 4, 4, 5, 6]))
     n_off = draw(st.sampled_from([1, 3, 5, 6, 7, 8, 8]))
@@ -117,10 +114,29 @@ def planning_graphs(draw: Any, ties: bool = False) -> Any:
     for i in range(1, n_comp):  # broader edges point to a lower index: acyclic
         for j in draw(st.sets(st.integers(0, i - 1), max_size=2)):
             G.add_edge(comps[i], comps[j], key="broader")
+    gates: list[tuple[str, int]] = []
+    if experience and draw(st.integers(0, 3)) > 0:
+        for w in ("w0", "w1"):
+            needs = draw(st.dictionaries(st.sampled_from(comps), st.integers(1, 3), max_size=2))
+            if draw(st.integers(0, 5)) == 0:
+                needs["untaught"] = 1
+            role(G, w, needs)
+        if draw(st.booleans()):
+            G.add_edge(
+                "w1", gate(G, "w0", draw(st.sampled_from([6, 12]))), key="requiresExperience"
+            )
+        gates = [(w, m) for w in ("w0", "w1") for m in (6, 12, 24)]
+    gate_items = st.sampled_from(gates) if gates else st.nothing()
+
+    def maybe_gate() -> list[str]:
+        if gates and draw(st.integers(0, 3)) == 0:
+            return [gate(G, *draw(gate_items))]
+        return []
+
     groups = [f"g{i}" for i in range(draw(st.sampled_from([0, 1, 2, 2])))]
     items = st.sampled_from(offers + comps) if offers else st.sampled_from(comps)
     for g in groups:
-        members = draw(st.lists(items, min_size=1, max_size=3, unique=True))
+        members = draw(st.lists(items, min_size=1, max_size=3, unique=True)) + maybe_gate()
         k = draw(st.sampled_from([0, 1, 1, 2, 2, 2, 3, 4]))
         group(G, g, tuple(members), k)
     level = st.sampled_from([1, 2, 3, 3, 4, 4, 5, 5])
@@ -143,7 +159,8 @@ def planning_graphs(draw: Any, ties: bool = False) -> Any:
                         unique=True,
                     )
                 )
-            ),
+            )
+            + tuple(maybe_gate()),
             provider=draw(st.sampled_from(["p0", "p1"])),
             delivery=tuple(draw(st.sets(st.sampled_from(MODES[:2]), min_size=1))),
         )
@@ -155,11 +172,19 @@ def planning_graphs(draw: Any, ties: bool = False) -> Any:
         # one cp:qualifiedRequirement node would have to say which link it details.
         recommends = draw(st.dictionaries(st.sampled_from(comps), st.integers(1, 3), max_size=2))
         role(G, r, requires, {c: lv for c, lv in recommends.items() if c not in requires})
+        for e in maybe_gate():
+            G.add_edge(r, e, key="requiresExperience")
     G.add_edge("r1", "r0", key="leadsTo")
     G.add_edge("r2", "r1", key="leadsTo")
     G.add_edge("r2", "r0", key="leadsTo")
     have = draw(st.dictionaries(st.sampled_from(comps), st.integers(1, 3), max_size=2))
     holds = [draw(st.sampled_from(offers))] if draw(st.integers(0, 3)) == 3 else []
+    worked = (
+        draw(st.dictionaries(st.sampled_from(["w0", "w1"]), st.sampled_from([3, 6, 12, 30])))
+        if gates
+        else {}
+    )
+    G.graph["experience"] = worked  # the person's months, read by questions()
     return G, have, holds
 
 
@@ -170,7 +195,8 @@ def questions(draw: Any, ties: bool = False) -> tuple[Any, dict[str, Any]]:
     kwargs: dict[str, Any] = {
         "have": have,
         "holds": holds,
-        "minimize": draw(st.sampled_from(["hours", "cost", "steps"])),
+        "experience": G.graph.get("experience", {}),
+        "minimize": draw(st.sampled_from(["hours", "cost", "months", "steps"])),
         "with_recommended": draw(st.booleans()),
         "alternatives": draw(st.sampled_from([0, 1, 3])),
         "budget_hours": draw(st.sampled_from([None, None, None, 0, 2, 4, 7])),
@@ -219,12 +245,35 @@ def _ref(name: str) -> rdflib.URIRef:
     return rdflib.URIRef(iri(name))
 
 
-def _group_triples(graph: rdflib.Graph, G: Any, name: str, node: rdflib.term.Node) -> None:
+def _group_triples(
+    graph: rdflib.Graph, G: Any, name: str, node: rdflib.term.Node, form: Form
+) -> None:
     graph.add((node, RDF.type, CP.PrerequisiteGroup))
     graph.add((node, CP.minCount, rdflib.Literal(int(G.nodes[name]["min_count"]))))
     for _, member, key in G.out_edges(name, keys=True):
         if key == "member":
-            graph.add((node, CP.member, _ref(member)))
+            graph.add((node, CP.member, _object(graph, G, form, member)))
+
+
+def _gate_triples(
+    graph: rdflib.Graph, G: Any, name: str, node: rdflib.term.Node, form: Form
+) -> None:
+    graph.add((node, RDF.type, CP.ExperienceRequirement))
+    graph.add((node, CP.months, rdflib.Literal(int(G.nodes[name]["months"]))))
+    for _, worked, key in G.out_edges(name, keys=True):
+        if key == "role":
+            graph.add((node, CP.role, _ref(worked)))
+
+
+def _object(graph: rdflib.Graph, G: Any, form: Form, name: str) -> rdflib.term.Node:
+    """How *name* is written where it is referenced: in the blank form groups and experience
+    requirements inline (with their content), anything else by IRI."""
+    kind = G.nodes[name]["kind"]
+    if form.groups == "blank" and kind in ("group", "experience"):
+        node = rdflib.BNode()
+        (_group_triples if kind == "group" else _gate_triples)(graph, G, name, node, form)
+        return node
+    return _ref(name)
 
 
 def _qualified(
@@ -261,7 +310,9 @@ def write_rdf(G: Any, folder: Path, form: Form) -> list[Path]:
             rest.add((subject, RDF.type, CP.Provider))
             rest.add((subject, SKOS.prefLabel, rdflib.Literal(name, lang="en")))
         elif kind == "group" and form.groups == "iri" and G.in_degree(name):
-            _group_triples(rest, G, name, subject)  # a blank group exists only where it is used
+            _group_triples(rest, G, name, subject, form)  # a blank one exists only where used
+        elif kind == "experience" and form.groups == "iri" and G.in_degree(name):
+            _gate_triples(rest, G, name, subject, form)
         elif kind == "role":
             roles.add((subject, RDF.type, CP.Role))
             roles.add((subject, SKOS.prefLabel, rdflib.Literal(data.get("label", name), lang="en")))
@@ -297,12 +348,9 @@ def write_rdf(G: Any, folder: Path, form: Form) -> list[Path]:
         elif key == "offeredBy":
             offers.add((_ref(u), CP.offeredBy, _ref(v)))
         elif key == "prerequisite":
-            if G.nodes[v]["kind"] == "group" and form.groups == "blank":
-                node = rdflib.BNode()
-                _group_triples(offers, G, v, node)
-                offers.add((_ref(u), CP.prerequisite, node))
-            else:
-                offers.add((_ref(u), CP.prerequisite, _ref(v)))
+            offers.add((_ref(u), CP.prerequisite, _object(offers, G, form, v)))
+        elif key == "requiresExperience":
+            roles.add((_ref(u), CP.requiresExperience, _object(roles, G, form, v)))
     files = []
     for i, (name, graph) in enumerate((("offers", offers), ("roles", roles), ("rest", rest))):
         if not len(graph):
@@ -332,6 +380,7 @@ def to_iris(kwargs: dict[str, Any]) -> dict[str, Any]:
     """Planner keyword arguments with every node name turned into its IRI."""
     out = dict(kwargs)
     out["have"] = {iri(c): lv for c, lv in kwargs.get("have", {}).items()}
+    out["experience"] = {iri(r): m for r, m in kwargs.get("experience", {}).items()}
     for key in ("holds", "exclude", "include"):
         out[key] = [iri(x) for x in kwargs.get(key, [])]
     return out

@@ -82,7 +82,7 @@ def test_no_offer_is_bought_twice_on_the_bundled_data(bundled: KnowledgeGraph) -
 def test_scrum_master_to_safe_buys_each_offer_once(bundled: KnowledgeGraph) -> None:
     G = project(bundled)
     sm = resolve(bundled, "Scrum Master", kinds=["role"])
-    safe = resolve(bundled, "safe-popm", kinds=["role"])
+    safe = resolve(bundled, "SAFe Product Owner", kinds=["role"])
     path = career_path(G, sm, safe)
     bought = [s.iri for hop in path.hops for s in hop.steps]
     assert len(bought) == len(set(bought))

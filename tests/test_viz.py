@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from certpath import viz
 from certpath.cli.main import cli
 from certpath.cli.render_cmds import CLASS_CHOICES
-from certpath.errors import EntityNotFound, OutputError
+from certpath.errors import OutputError
 from certpath.graph import KnowledgeGraph
 from certpath.planner import shortest_learning_path
 from certpath.projection import project
@@ -70,52 +70,6 @@ def hostile_graph() -> nx.MultiDiGraph:
     G.add_edge("r", "c", key="requires", level=2)
     G.add_edge("o", "c", key="teaches", level=3)
     return G
-
-
-# --------------------------------------------------------------------------- selection
-
-
-def test_neighbourhood_by_depth(tiny_g: nx.MultiDiGraph) -> None:
-    assert short(viz.select_subgraph(tiny_g, focus=CPD + "basic", depth=0)) == ["basic"]
-    assert short(viz.select_subgraph(tiny_g, focus=CPD + "basic", depth=1)) == [
-        "acme",
-        "basic",
-        "either",
-        "ordering",
-        "scrum",
-        "stories",
-    ]
-    assert len(viz.select_subgraph(tiny_g, focus=CPD + "basic", depth=2)) == 9
-
-
-def test_role_view_and_classes(tiny_g: nx.MultiDiGraph) -> None:
-    view = viz.select_subgraph(tiny_g, role=CPD + "owner")
-    # pi (recommended) is taught by "scaled", whose prerequisite group lets "basic" in too
-    assert short(view) == [
-        "acme",
-        "backlog",
-        "basic",
-        "either",
-        "ordering",
-        "owner",
-        "pi",
-        "scaled",
-        "stories",
-    ]
-    only = viz.select_subgraph(tiny_g, role=CPD + "owner", classes=["certification"])
-    assert short(only) == ["basic", "owner"]
-    assert short(viz.select_subgraph(tiny_g, classes=["role"])) == ["owner", "scaled-owner"]
-
-
-def test_selection_errors(tiny_g: nx.MultiDiGraph) -> None:
-    with pytest.raises(EntityNotFound, match="is not a role"):
-        viz.select_subgraph(tiny_g, role=CPD + "basic")
-    with pytest.raises(EntityNotFound, match="not in the graph"):
-        viz.select_subgraph(tiny_g, focus=CPD + "nothing")
-    with pytest.raises(ValueError, match="unknown classes"):
-        viz.select_subgraph(tiny_g, classes=["person"])
-    with pytest.raises(ValueError, match="not both"):
-        viz.select_subgraph(tiny_g, focus=CPD + "basic", role=CPD + "owner")
 
 
 def test_the_projection_is_not_modified(tiny_g: nx.MultiDiGraph) -> None:
@@ -253,6 +207,45 @@ def test_plan_picture(tiny_g: nx.MultiDiGraph) -> None:
         "hours: 20",
     ]
     assert 'data-kind="missing"' in picture.html and 'data-kind="have"' in picture.html
+
+
+def test_a_competency_held_below_the_level_needed_is_never_drawn_as_have(
+    tiny_g: nx.MultiDiGraph,
+) -> None:
+    """Issue 10, item 5: it was drawn as "✓ have" (a node id collision); now with both levels."""
+    from certpath.planner import role_gaps
+
+    have = {CPD + "backlog": 1, CPD + "stories": 3}
+    plan = shortest_learning_path(tiny_g, CPD + "owner", have=have)
+    assert [s.iri for s in plan.steps] == [CPD + "basic"]
+    nodes = {n["id"]: n for n in page_data(viz.render_plan(tiny_g, plan, have=have).html)["nodes"]}
+    backlog = nodes[CPD + "backlog"]
+    assert backlog["label"] == "Backlog management (have L1, need L2)"
+    assert backlog["kind"] == "competency" and backlog["x"] > nodes[CPD + "basic"]["x"]
+    assert backlog["title"].endswith("you have it at level 1; needed at level 2")
+    assert nodes[CPD + "stories"]["label"] == "✓ User story writing"  # held at the level needed
+
+    gaps = [g for g in role_gaps(tiny_g, CPD + "owner", have=have) if g.essential]
+    gaps = [g for g in gaps if g.status != "met"]
+    assert [(g.competency, g.held_level, g.required_level) for g in gaps] == [
+        (CPD + "backlog", 1, 2)
+    ]
+    nothing = type(plan)(CPD + "owner", "Owner", "hours", True, (), 0.0, 0.0, None)
+    picture = viz.render_plan(tiny_g, nothing, have=have, missing=gaps)
+    nodes = {n["id"]: n for n in page_data(picture.html)["nodes"]}
+    backlog = nodes[CPD + "backlog"]
+    assert (backlog["kind"], backlog["label"]) == (
+        "missing",
+        "missing: Backlog management (have L1, need L2)",
+    )
+    assert backlog["title"].splitlines()[-2:] == [
+        "you have it at level 1",
+        "still missing: needed at level 2",
+    ]
+    assert [n["label"] for n in nodes.values() if n["label"].startswith("✓")] == [
+        "✓ User story writing"
+    ]
+    assert "Still missing: 1 competency." in picture.html
 
 
 def test_plan_with_stand_in_objects_and_nothing_to_learn() -> None:

@@ -196,7 +196,10 @@ def neighbourhood(
     blank_offers: list[ox.BlankNode] = []
     while role_queue or needed_queue or offer_queue or items or blank_offers:
         walk.describe(role_queue | needed_queue | offer_queue)
-        for role in sorted(role_queue - done_roles):
+        new_roles = sorted(role_queue - done_roles)
+        if new_roles:  # every gate about these roles: their months are the steps' thresholds
+            walk.add(source.describe_subjects(CP.role, new_roles))
+        for role in new_roles:
             done_roles.add(role)
             node = ox.NamedNode(role)
             for prop in (CP.requires, CP.recommends):

@@ -1,7 +1,8 @@
-"""A person's profile: what they can do (competencies at levels) and what they hold (offers).
+"""A person's profile: what they can do (competencies at levels), what they hold (offers) and
+how long they have worked in roles (months).
 
-A profile comes from ``--have NAME[@LEVEL]`` and ``--holds NAME`` options, or from a file that a
-person keeps and reuses across targets:
+A profile comes from ``--have NAME[@LEVEL]``, ``--holds NAME`` and ``--experience ROLE@MONTHS``
+options, or from a file that a person keeps and reuses across targets:
 
 - YAML or JSON (``.yaml``, ``.yml``, ``.json``)::
 
@@ -11,16 +12,20 @@ person keeps and reuses across targets:
         - PI Planning@working         # a level name: 3
       holds:
         - CSPO
+      experience:
+        Product Owner: 18             # months worked as that role
 
-  ``have`` may also be a mapping ``{name: level}``. The keys are ``have``, ``holds`` and
-  ``name`` (ignored; for the person's own use); any other key is an error that names it.
+  ``have`` may also be a mapping ``{name: level}``, ``experience`` a list of ``ROLE@MONTHS``.
+  The keys are ``have``, ``holds``, ``experience`` and ``name`` (ignored; for the person's own
+  use); any other key is an error that names it.
 - RDF (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``): one ``cp:Person`` (an IRI or a blank node) with
-  ``cp:hasCompetency`` (level 5), ``cp:qualifiedHolding [ cp:competency ...; cp:level N ]`` and
-  ``cp:holds``.
+  ``cp:hasCompetency`` (level 5), ``cp:qualifiedHolding [ cp:competency ...; cp:level N ]``,
+  ``cp:holds`` and ``cp:hasExperience [ cp:role ...; cp:months N ]``.
 
 A level is an integer 1 to 5 or its name (:data:`LEVEL_NAMES`: 1 awareness, 2 foundational,
-3 working, 4 practitioner, 5 expert); ``true``, ``yes``, ``3.5`` or ``"three"`` are errors. Names
-resolve like ``certpath show`` (IRI, CURIE, slug, label, alias).
+3 working, 4 practitioner, 5 expert); ``true``, ``yes``, ``3.5`` or ``"three"`` are errors. Months
+are a whole number >= 0 (``-3``, ``1.5`` or ``"twelve"`` are errors). Names resolve like
+``certpath show`` (IRI, CURIE, slug, label, alias).
 
 Limits, so that a hostile file fails fast: a profile file is at most :data:`MAX_PROFILE_BYTES`,
 and YAML aliases may expand to at most :data:`MAX_YAML_NODES` nodes ("billion laughs").
@@ -68,10 +73,16 @@ class Profile:
 
     have: dict[str, int] = field(default_factory=dict)
     holds: set[str] = field(default_factory=set)
+    #: Role IRI -> months the person has worked as that role.
+    experience: dict[str, int] = field(default_factory=dict)
 
     def add_competency(self, iri: str, level: int) -> None:
         """Record *iri* at *level*, keeping the higher level when given twice."""
         self.have[iri] = max(level, self.have.get(iri, 0))
+
+    def add_experience(self, role: str, months: int) -> None:
+        """Record *months* as *role*, keeping the larger number when given twice."""
+        self.experience[role] = max(months, self.experience.get(role, 0))
 
 
 def parse_level(value: object, *, where: str) -> int:
@@ -122,14 +133,48 @@ def split_level(text: str, *, origin: str = "--have") -> tuple[str, int]:
         ) from None
 
 
+def parse_months(value: object, *, where: str) -> int:
+    """Months of experience: a whole number >= 0 (an integer or its digits); anything else is
+    an error naming *where*.
+
+    >>> parse_months(18, where="x"), parse_months(" 6 ", where="x")
+    (18, 6)
+    >>> parse_months("1.5", where="--experience 'PO@1.5'")
+    Traceback (most recent call last):
+    ...
+    certpath.errors.InputError: --experience 'PO@1.5': months are a whole number >= 0, not '1.5'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise InputError(f"{where}: months are a whole number >= 0, not {value!r}")
+
+
+def split_months(text: str, *, origin: str = "--experience") -> tuple[str, int]:
+    """Split ``ROLE@MONTHS`` into the role's name and the months.
+
+    >>> split_months("Product Owner@18")
+    ('Product Owner', 18)
+    """
+    name, sep, months = text.rpartition("@")
+    if not sep or not name.strip():
+        raise InputError(
+            f"{origin} '{text}': write the role and the months worked in it, such as "
+            "'Product Owner@18'"
+        )
+    return name.strip(), parse_months(months, where=f"{origin} '{text}'")
+
+
 def build_profile(
     kg: KnowledgeGraph,
     *,
     have: Iterable[str] = (),
     holds: Iterable[str] = (),
+    experience: Iterable[str] = (),
     profile_file: str | Path | None = None,
 ) -> Profile:
-    """Resolve a profile file plus ``--have``/``--holds`` values against *kg*.
+    """Resolve a profile file plus ``--have``/``--holds``/``--experience`` values against *kg*.
 
     Raises
     ------
@@ -144,6 +189,9 @@ def build_profile(
         profile.add_competency(resolve(kg, name, kinds=["competency"]), level)
     for name in holds:
         profile.holds.add(resolve(kg, name, kinds=["offer"]))
+    for text in experience:
+        name, months = split_months(text)
+        profile.add_experience(resolve(kg, name, kinds=["role"]), months)
     return profile
 
 
@@ -305,6 +353,25 @@ def _read_holds(kg: KnowledgeGraph, path: Path, holds: Any, profile: Profile) ->
         profile.holds.add(resolve(kg, name, kinds=["offer"]))
 
 
+def _read_experience(kg: KnowledgeGraph, path: Path, data: Any, profile: Profile) -> None:
+    """``experience:`` a mapping role -> months (or a list of ``ROLE@MONTHS``)."""
+    items: list[tuple[str, int]] = []
+    if isinstance(data, str):
+        data = [data]
+    if isinstance(data, Mapping):
+        for name, months in data.items():
+            role = _name_text(path, "experience", name)
+            items.append((role, parse_months(months, where=f"{path}: experience {role!r}")))
+    elif isinstance(data, list):
+        for number, entry in enumerate(data, start=1):
+            text = _name_text(path, f"experience entry {number}", entry)
+            items.append(split_months(text, origin=f"{path}: experience"))
+    else:
+        raise InputError(f"{path}: 'experience' must be a mapping of roles to months")
+    for name, months in items:
+        profile.add_experience(resolve(kg, name, kinds=["role"]), months)
+
+
 def _read_name(kg: KnowledgeGraph, path: Path, name: Any, profile: Profile) -> None:
     """``name:`` is the person's own note; only its type is checked."""
     if not isinstance(name, str):
@@ -323,6 +390,7 @@ def _name_text(path: Path, where: str, value: Any) -> str:
 _KEYS: dict[str, Callable[[KnowledgeGraph, Path, Any, Profile], None]] = {
     "have": _read_have,
     "holds": _read_holds,
+    "experience": _read_experience,
     "name": _read_name,
 }
 
@@ -369,7 +437,33 @@ def _rdf_profile(kg: KnowledgeGraph, path: Path, data: bytes) -> Profile:
     for quad in store.quads_for_pattern(person, _cp("holds"), None):
         if isinstance(quad.object, ox.NamedNode):
             profile.holds.add(resolve(kg, quad.object.value, kinds=["offer"]))
+    for quad in store.quads_for_pattern(person, _cp("hasExperience"), None):
+        role, months = _worked(store, path, quad.object)
+        profile.add_experience(resolve(kg, role, kinds=["role"]), months)
     return profile
+
+
+def _worked(store: Any, path: Path, node: Any) -> tuple[str, int]:
+    """(role IRI, months) of one ``cp:hasExperience`` node, checked."""
+    import pyoxigraph as ox
+
+    roles = [
+        q.object.value
+        for q in store.quads_for_pattern(node, _cp("role"), None)
+        if isinstance(q.object, ox.NamedNode)
+    ]
+    months = [q.object for q in store.quads_for_pattern(node, _cp("months"), None)]
+    if len(roles) != 1 or len(months) != 1:
+        raise InputError(
+            f"{path}: a cp:hasExperience names exactly one cp:role and one cp:months "
+            f"({len(roles)} roles, {len(months)} months given)"
+        )
+    value = months[0]
+    where = f"{path}: cp:months of {roles[0]}"
+    if not isinstance(value, ox.Literal) or value.datatype.value not in _INTEGER_TYPES:
+        shown = f'"{value.value}"' if isinstance(value, ox.Literal) else str(value)
+        raise InputError(f"{where}: {shown} is not a whole number of months (write cp:months 18)")
+    return roles[0], parse_months(int(value.value), where=where)
 
 
 def _cp(name: str) -> Any:
@@ -449,12 +543,17 @@ def dump_profile(
 
 
 def _profile_data(profile: Profile, kg: KnowledgeGraph) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "have": {
             _name(kg, iri, "competency"): level for iri, level in sorted(profile.have.items())
         },
         "holds": [_name(kg, iri, "offer") for iri in sorted(profile.holds)],
     }
+    if profile.experience:
+        data["experience"] = {
+            _name(kg, iri, "role"): months for iri, months in sorted(profile.experience.items())
+        }
+    return data
 
 
 def _name(kg: KnowledgeGraph, iri: str, kind: str) -> str:
@@ -489,6 +588,13 @@ def _profile_turtle(profile: Profile, person: str | None) -> str:
             ox.Triple(holding, _cp("level"), ox.Literal(str(level), datatype=integer)),
         ]
     triples += [ox.Triple(me, _cp("holds"), ox.NamedNode(iri)) for iri in sorted(profile.holds)]
+    for iri, months in sorted(profile.experience.items()):
+        worked = ox.BlankNode()
+        triples += [
+            ox.Triple(me, _cp("hasExperience"), worked),
+            ox.Triple(worked, _cp("role"), ox.NamedNode(iri)),
+            ox.Triple(worked, _cp("months"), ox.Literal(str(months), datatype=integer)),
+        ]
     prefixes = {p: PREFIXES[p] for p in ("cp", "cpd", "escoskill", "xsd")}
     data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert data is not None
@@ -505,6 +611,8 @@ __all__ = [
     "build_profile",
     "dump_profile",
     "parse_level",
+    "parse_months",
     "read_profile",
     "split_level",
+    "split_months",
 ]

@@ -262,8 +262,8 @@ def _add_labels(kg: KnowledgeGraph, keys: _Keys, graph: nx.MultiDiGraph) -> None
     for node, data in graph.nodes(data=True):
         if node in best:
             data["label"] = best[node][1]
-        elif not node.startswith("_:"):
-            data["label"] = curie(node).rsplit("/", 1)[-1]
+        elif not node.startswith("_:") and data["kind"] not in ("group", "experience"):
+            data["label"] = curie(node).rsplit("/", 1)[-1]  # groups get a label from content
 
 
 def _offers(graph: nx.MultiDiGraph) -> set[str]:

@@ -1,264 +1,263 @@
-"""A read-only SPARQL 1.1 Protocol endpoint: a small stdlib HTTP front over pyoxigraph's engine.
+"""``certpath serve``: the planner page, the JSON API and the SPARQL endpoint on one local server.
 
-Each query is checked (no updates, no SERVICE, no FROM), run in a child process with a deadline
-and a row cap (:func:`certpath.sparql.run_query`), serialised completely, and only then answered
-with its headers: a query over a limit gets 503, never a 200 with a truncated body.
+The application is :mod:`certpath.web` (Starlette); it runs on uvicorn with httptools, which
+keeps a deep listen backlog and parses HTTP in C. Two protections uvicorn lacks are added here,
+through its documented ``http=`` protocol class:
 
-Status codes: 200 result, 400 bad or missing query, 403 update or SERVICE/FROM, 404 unknown path,
-405 method, 406 no acceptable format, 415 unsupported content type, 503 over the time or row limit.
+* a **header timeout**: a connection that has not sent a request's headers within
+  :data:`HEADER_TIMEOUT` seconds gets ``408`` and is closed (uvicorn waits forever);
+* a **short body**: a client that ends its side of the connection before sending the
+  Content-Length it announced gets ``400`` at once (uvicorn closes without an answer).
+
+A bad Content-Length is answered ``400`` by the parser, and the application caps bodies (413) and
+gives them :attr:`certpath.web.app.Settings.body_timeout` seconds to arrive.
+
+Queries and questions run in worker processes forked, before the server starts, from one process
+that holds the loaded graph (:mod:`certpath.web.workers`); a job past ``--timeout`` gets 503 and
+its worker is killed. It binds ``127.0.0.1`` unless told otherwise, and answers only requests whose
+Host header names that address, so a web page elsewhere cannot reach it by DNS rebinding.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import socket
 import sys
 import threading
-import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-import pyoxigraph as ox
+from certpath.errors import InputError
+from certpath.graph import KnowledgeGraph
 
-from certpath.errors import CertpathError
-from certpath.sparql import (
-    MEDIA_TYPES,
-    QueryLimitError,
-    QueryRefused,
-    QuerySyntaxError,
-    check_query,
-    run_query,
-)
+__all__ = ["HEADER_TIMEOUT", "RunningServer", "ServeOptions", "running", "serve"]
 
-#: Media types a client may ask for, and the format each one means.
-ACCEPTED: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "application/ld+json": "jsonld",
-}
-_FOR_FORM = {
-    "select": ("json", "xml", "csv", "tsv"),
-    "ask": ("json", "xml", "csv", "tsv"),
-    "construct": ("turtle", "ntriples", "jsonld"),
-    "describe": ("turtle", "ntriples", "jsonld"),
-}
-PATHS = ("/", "/sparql", "/query")
+#: Seconds a client has to send a request's headers.
+HEADER_TIMEOUT = 10.0
+#: Pending connections the kernel queues before refusing (the stdlib server had 5).
+BACKLOG = 2048
 
 
-def negotiate(accept: str | None, form: str) -> str | None:
-    """Pick a result format for *form* from an Accept header; ``None`` when nothing fits.
+@dataclass(frozen=True)
+class ServeOptions:
+    """The options of ``certpath serve`` (see its ``--help``)."""
 
-    >>> negotiate(None, "select")
-    'json'
-    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", "select")
-    'xml'
-    >>> negotiate("text/turtle", "select") is None
-    True
-    """
-    allowed = _FOR_FORM[form]
-    if not accept:
-        return allowed[0]
-    choices: list[tuple[float, int, str]] = []
-    for index, part in enumerate(accept.split(",")):
-        media, *options = (item.strip() for item in part.split(";"))
-        quality = 1.0
-        for option in options:
-            key, _, value = option.partition("=")
-            if key.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality <= 0:
-            continue
-        media = media.lower()
-        if media in ("*/*", "application/*", "text/*"):
-            fmt: str | None = allowed[0]
-        else:
-            fmt = ACCEPTED.get(media)
-        if fmt in allowed:
-            choices.append((-quality, index, fmt))
-    return min(choices)[2] if choices else None
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = 30.0
+    limit: int = 100_000
+    cors: str | None = None
+    workers: int = 4
+    max_workers: int = 16
+    max_body: int = 1 << 20
+    body_timeout: float = 10.0
+    header_timeout: float = HEADER_TIMEOUT
+    access_log: bool = False
+    cache_mb: int = 64
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server: holds the store and the limits."""
+def _protocol_class(header_timeout: float) -> type[asyncio.Protocol]:
+    """uvicorn's httptools protocol with a header timeout and an answer to short bodies."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-    daemon_threads = True
+    class Protocol(HttpToolsProtocol):
+        _header_timer: asyncio.TimerHandle | None = None
 
-    def __init__(
-        self,
-        address: tuple[str, int],
-        store: ox.Store,
-        *,
-        timeout: float,
-        limit: int,
-        cors: str | None = None,
-    ) -> None:
-        super().__init__(address, SparqlHandler)
-        self.store = store
-        self.query_timeout = timeout
-        self.row_limit = limit
-        self.cors = cors
-        self.slots = threading.BoundedSemaphore(8)
+        def _arm(self) -> None:
+            if self._header_timer is None:
+                self._header_timer = self.loop.call_later(header_timeout, self._headers_late)
 
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
 
-class SparqlHandler(BaseHTTPRequestHandler):
-    """GET and POST per the SPARQL 1.1 Protocol; OPTIONS for CORS preflight."""
-
-    server: SparqlServer
-    protocol_version = "HTTP/1.1"
-    server_version = "certpath-sparql"
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
-        url = urllib.parse.urlsplit(self.path)
-        if url.path not in PATHS:
-            self._send(404, f"no such path {url.path}; the endpoint is /sparql\n")
-            return
-        form = urllib.parse.parse_qs(url.query)
-        if "update" in form:
-            self._send(403, "updates are refused: the endpoint is read-only\n")
-            return
-        queries = form.get("query", [])
-        if len(queries) != 1:
-            self._send(400, "give exactly one 'query' parameter\n")
-            return
-        self._answer(queries[0])
-
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
-        url = urllib.parse.urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        if url.path not in PATHS:
-            self._send(404, f"no such path {url.path}; the endpoint is /sparql\n")
-            return
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if media == "application/sparql-update":
-            self._send(403, "updates are refused: the endpoint is read-only\n")
-            return
-        if media == "application/sparql-query":
-            self._answer(body.decode("utf-8", errors="replace"))
-            return
-        if media == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(body.decode("utf-8", errors="replace"))
-            if "update" in form:
-                self._send(403, "updates are refused: the endpoint is read-only\n")
+        def _headers_late(self) -> None:
+            self._header_timer = None
+            if self.transport.is_closing():
                 return
-            queries = form.get("query", [])
-            if len(queries) != 1:
-                self._send(400, "give exactly one 'query' parameter\n")
-                return
-            self._answer(queries[0])
-            return
-        self._send(415, f"unsupported content type '{media}'; use application/sparql-query\n")
-
-    def do_OPTIONS(self) -> None:  # noqa: N802 - stdlib naming
-        self.send_response(204)
-        self._cors_headers()
-        if self.server.cors:
-            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def _answer(self, text: str) -> None:
-        try:
-            checked = check_query(text)
-        except QueryRefused as exc:
-            self._send(403, f"{exc}\n")
-            return
-        except QuerySyntaxError as exc:
-            self._send(400, f"{exc}\n")
-            return
-        fmt = negotiate(self.headers.get("Accept"), checked.form)
-        if fmt is None:
-            offered = ", ".join(m for m, f in ACCEPTED.items() if f in _FOR_FORM[checked.form])
-            self._send(
-                406, f"no acceptable format for a {checked.form.upper()} query; offer {offered}\n"
+            message = f"request headers not received within {header_timeout:g} s\n".encode()
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                b"content-length: " + str(len(message)).encode() + b"\r\n"
+                b"connection: close\r\n\r\n" + message
             )
-            return
-        try:
-            with self.server.slots:
-                result = run_query(
-                    self.server.store,
-                    checked,
-                    limit=self.server.row_limit,
-                    timeout=self.server.query_timeout,
-                )
-            data = result.serialize(fmt)
-        except QueryLimitError as exc:
-            self._send(503, f"{exc}\n")
-            return
-        except QuerySyntaxError as exc:
-            self._send(400, f"{exc}\n")
-            return
-        except CertpathError as exc:
-            self._send(500, f"{exc}\n")
-            return
-        self._send(200, data, MEDIA_TYPES.get(fmt, "application/n-triples"))
+            self.transport.close()
 
-    def _cors_headers(self) -> None:
-        if self.server.cors:
-            self.send_header("Access-Control-Allow-Origin", self.server.cors)
-            self.send_header("Vary", "Origin")
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm()
 
-    def _send(
-        self, status: int, body: str | bytes, media: str = "text/plain; charset=utf-8"
-    ) -> None:
-        data = body.encode("utf-8") if isinstance(body, str) else body
-        self.send_response(status)
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(len(data)))
-        self._cors_headers()
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def eof_received(self) -> None:
+            cycle = self.cycle
+            if (
+                cycle is not None
+                and cycle.more_body
+                and not cycle.response_started
+                and self._header_timer is None
+            ):
+                self.send_400_response("request body shorter than its Content-Length")
+                return
+            super().eof_received()
+
+    return Protocol
 
 
-def make_server(
-    store: ox.Store,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 7878,
-    timeout: float = 30.0,
-    limit: int = 100_000,
-    cors: str | None = None,
-) -> SparqlServer:
-    """Create (not start) the endpoint server; ``port=0`` picks a free port."""
-    return SparqlServer((host, port), store, timeout=timeout, limit=limit, cors=cors)
-
-
-def serve(
-    store: ox.Store,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 7878,
-    timeout: float = 30.0,
-    limit: int = 100_000,
-    cors: str | None = None,
-) -> None:
-    """Serve *store* until interrupted; prints the endpoint URL on stderr."""
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
-        server = make_server(store, host=host, port=port, timeout=timeout, limit=limit, cors=cors)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(BACKLOG)
     except OSError as exc:
-        from certpath.errors import InputError
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    sock.setblocking(False)
+    return sock
 
-        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    bound_host, bound_port = server.server_address[:2]
-    sys.stderr.write(f"SPARQL endpoint at http://{bound_host!s}:{bound_port}/sparql\n")
+
+def _hosts(options: ServeOptions) -> tuple[str, ...]:
+    if options.host in ("0.0.0.0", "::", "[::]", ""):
+        return ("*",)
+    names = {"127.0.0.1", "localhost", "::1", "[::1]", options.host, options.host.strip("[]")}
+    return tuple(sorted(names))
+
+
+class RunningServer:
+    """A server started by :func:`running`: its address, and :meth:`close`."""
+
+    def __init__(self, server: Any, thread: threading.Thread, pool: Any, url: str) -> None:
+        self._server, self._thread, self._pool = server, thread, pool
+        #: The page's URL, e.g. ``http://127.0.0.1:7878/``.
+        self.url = url
+        #: The SPARQL endpoint's URL.
+        self.sparql = url + "sparql"
+
+    def close(self) -> None:
+        """Stop answering, end the worker processes."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._pool.close()
+
+
+def _prepare(kg: KnowledgeGraph, options: ServeOptions) -> tuple[Any, Any, socket.socket, str]:
+    import uvicorn
+
+    from certpath.web.app import Settings, create_app
+    from certpath.web.jobs import Backend
+    from certpath.web.workers import WorkerPool
+
+    sock = _listen(options.host, options.port)
+    port = sock.getsockname()[1]
+    backend = Backend(kg)
+    backend.warm()
+    pool = WorkerPool(backend, size=options.workers, max_size=options.max_workers)
+    try:
+        pool.start()
+    except BaseException:
+        sock.close()
+        raise
+    settings = Settings(
+        timeout=options.timeout,
+        limit=options.limit,
+        cors=options.cors,
+        max_body=options.max_body,
+        body_timeout=options.body_timeout,
+        hosts=_hosts(options),
+        cache_bytes=options.cache_mb << 20,
+    )
+    config = uvicorn.Config(
+        create_app(pool, settings),
+        http=_protocol_class(options.header_timeout),
+        loop="uvloop" if _has_uvloop() else "asyncio",
+        lifespan="off",
+        log_level="warning",
+        access_log=options.access_log,
+        timeout_keep_alive=5,
+        server_header=False,
+        backlog=BACKLOG,
+    )
+    shown = options.host if ":" not in options.host else f"[{options.host.strip('[]')}]"
+    return uvicorn.Server(config), pool, sock, f"http://{shown}:{port}/"
+
+
+def _has_uvloop() -> bool:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:  # pragma: no cover - uvloop is a dependency on Linux and macOS
+        return False
+    return True
+
+
+def serve(kg: KnowledgeGraph, options: ServeOptions | None = None) -> None:
+    """Serve *kg* until interrupted; prints the page's and the endpoint's URLs on stderr.
+
+    Raises
+    ------
+    InputError
+        The address cannot be listened on (in use, not local, no permission).
+    """
+    options = options or ServeOptions()
+    server, pool, sock, url = _prepare(kg, options)
+    sys.stderr.write(f"certpath at {url} (SPARQL endpoint at {url}sparql); Ctrl-C stops it\n")
     sys.stderr.flush()
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # pragma: no cover - uvicorn handles SIGINT itself
         pass
     finally:
-        server.server_close()
+        pool.close()
+        sock.close()
+
+
+@contextlib.contextmanager
+def running(kg: KnowledgeGraph, options: ServeOptions | None = None) -> Iterator[RunningServer]:
+    """Serve *kg* in a background thread while the ``with`` block runs (notebooks, tests).
+
+    ``port=0`` (the default here) picks a free port.
+
+    Examples
+    --------
+    >>> import json, urllib.request
+    >>> from certpath.graph import load
+    >>> with running(load()) as server:
+    ...     with urllib.request.urlopen(server.url + "api/roles") as answer:
+    ...         roles = json.load(answer)["roles"]
+    >>> "Product Owner" in [role["label"] for role in roles]
+    True
+    """
+    options = options or ServeOptions(port=0)
+    server, pool, sock, url = _prepare(kg, options)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="certpath-server", daemon=True
+    )
+    thread.start()
+    started = threading.Event()
+    for _ in range(200):
+        if server.started:
+            started.set()
+            break
+        threading.Event().wait(0.025)
+    handle = RunningServer(server, thread, pool, url)
+    try:
+        if not started.is_set():
+            raise InputError(f"the server at {url} did not start")
+        yield handle
+    finally:
+        handle.close()
+        sock.close()

@@ -66,20 +66,25 @@ def person(
     *,
     have: Iterable[str] = (),
     holds: Iterable[str] = (),
+    experience: Iterable[str] = (),
     profile: Profile | str | Path | None = None,
 ) -> Profile:
-    """What the person has: a profile (a file, or one already read) plus ``have``/``holds``.
+    """What the person has: a profile (a file, or one already read) plus ``have``/``holds``/
+    ``experience``.
 
-    ``have`` items are ``NAME[@LEVEL]`` (no level: 5, expert); ``holds`` items name offers.
+    ``have`` items are ``NAME[@LEVEL]`` (no level: 5, expert); ``holds`` items name offers;
+    ``experience`` items are ``ROLE@MONTHS`` (months worked as that role).
     """
     if isinstance(profile, Profile):
-        extra = build_profile(kg, have=have, holds=holds)
-        merged = Profile(dict(profile.have), set(profile.holds))
+        extra = build_profile(kg, have=have, holds=holds, experience=experience)
+        merged = Profile(dict(profile.have), set(profile.holds), dict(profile.experience))
         for iri, level in extra.have.items():
             merged.add_competency(iri, level)
+        for iri, months in extra.experience.items():
+            merged.add_experience(iri, months)
         merged.holds |= extra.holds
         return merged
-    return build_profile(kg, have=have, holds=holds, profile_file=profile)
+    return build_profile(kg, have=have, holds=holds, experience=experience, profile_file=profile)
 
 
 def _delivery(names: Iterable[str]) -> tuple[str, ...] | None:
@@ -98,6 +103,7 @@ def path_question(
     target: str,
     have: Sequence[str] = (),
     holds: Sequence[str] = (),
+    experience: Sequence[str] = (),
     profile: Profile | str | Path | None = None,
     minimize: str = "hours",
     budget_hours: float | None = None,
@@ -108,15 +114,18 @@ def path_question(
     with_recommended: bool = False,
     alternatives: int = 0,
     time_limit: float | None = None,
+    projection: nx.MultiDiGraph | None = None,
 ) -> tuple[Question, nx.MultiDiGraph]:
     """The :class:`~certpath.planning.Question` that :func:`path` answers, with the planning
-    graph of its neighbourhood (for a picture of the plan)."""
+    graph of its neighbourhood (for a picture of the plan), or *projection*, the whole projection
+    of *kg*, when the caller keeps one (a server)."""
     role = resolve(kg, target, kinds=["role"])
-    who = person(kg, have=have, holds=holds, profile=profile)
+    who = person(kg, have=have, holds=holds, experience=experience, profile=profile)
     question = Question.of(
         role,
         have=who.have,
         holds=sorted(who.holds),
+        experience=who.experience,
         minimize=minimize,
         budget_hours=budget_hours,
         budget_cost=budget_cost,
@@ -127,6 +136,8 @@ def path_question(
         alternatives=alternatives,
         time_limit=time_limit,
     )
+    if projection is not None:
+        return question, projection
     return question, _neighbourhood(kg, role, who, question.include)
 
 
@@ -162,9 +173,13 @@ def gaps(
     target: str,
     have: Sequence[str] = (),
     holds: Sequence[str] = (),
+    experience: Sequence[str] = (),
     profile: Profile | str | Path | None = None,
+    projection: nx.MultiDiGraph | None = None,
 ) -> RoleGaps:
     """Each requirement of the role named *target* against the person (``certpath gaps``).
+
+    *projection* is the whole projection of *kg* when the caller keeps one (a server).
 
     >>> from certpath.graph import load
     >>> report = gaps(load(), target="Product Owner", have=["user story writing"])
@@ -172,8 +187,9 @@ def gaps(
     True
     """
     role = resolve(kg, target, kinds=["role"])
-    who = person(kg, have=have, holds=holds, profile=profile)
-    return role_gaps(_neighbourhood(kg, role, who), role, have=who.have, holds=who.holds)
+    who = person(kg, have=have, holds=holds, experience=experience, profile=profile)
+    graph = projection if projection is not None else _neighbourhood(kg, role, who)
+    return role_gaps(graph, role, have=who.have, holds=who.holds, experience=who.experience)
 
 
 def _whole(kg: KnowledgeGraph, projection: nx.MultiDiGraph | None) -> nx.MultiDiGraph:
@@ -189,6 +205,7 @@ def closest(
     *,
     have: Sequence[str] = (),
     holds: Sequence[str] = (),
+    experience: Sequence[str] = (),
     profile: Profile | str | Path | None = None,
     top: int | None = 10,
     minimize: str = "hours",
@@ -198,9 +215,14 @@ def closest(
 
     *projection* is the whole projection of *kg* when the caller keeps one (a server).
     """
-    who = person(kg, have=have, holds=holds, profile=profile)
+    who = person(kg, have=have, holds=holds, experience=experience, profile=profile)
     return closest_roles(
-        _whole(kg, projection), have=who.have, holds=who.holds, top=top, minimize=minimize
+        _whole(kg, projection),
+        have=who.have,
+        holds=who.holds,
+        experience=who.experience,
+        top=top,
+        minimize=minimize,
     )
 
 
@@ -211,17 +233,19 @@ def career(
     target: str,
     have: Sequence[str] = (),
     holds: Sequence[str] = (),
+    experience: Sequence[str] = (),
     profile: Profile | str | Path | None = None,
     minimize: str = "hours",
     projection: nx.MultiDiGraph | None = None,
 ) -> CareerPath:
     """The cheapest chain of roles from *source* to *target*, hop by hop (``certpath career``)."""
-    who = person(kg, have=have, holds=holds, profile=profile)
+    who = person(kg, have=have, holds=holds, experience=experience, profile=profile)
     return career_path(
         _whole(kg, projection),
         resolve(kg, source, kinds=["role"]),
         resolve(kg, target, kinds=["role"]),
         have=who.have,
         holds=who.holds,
+        experience=who.experience,
         minimize=minimize,
     )

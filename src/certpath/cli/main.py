@@ -24,7 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "career": ("certpath.cli.plan_cmds", "career_cmd"),
     "query": ("certpath.cli.sparql_cmds", "query_cmd"),
     "queries": ("certpath.cli.sparql_cmds", "queries_cmd"),
-    "serve": ("certpath.cli.sparql_cmds", "serve_cmd"),
+    "serve": ("certpath.cli.serve_cmds", "serve_cmd"),
     "load": ("certpath.cli.sparql_cmds", "load_cmd"),
     "render": ("certpath.cli.render_cmds", "render_cmd"),
     "import": ("certpath.cli.import_cmds", "import_group"),

@@ -16,17 +16,28 @@ from certpath.errors import NoPlan
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: ``path --time-limit`` by default, in seconds (the library has no limit unless given one).
+DEFAULT_TIME_LIMIT = 10.0
+
 #: ``--delivery`` choices (the service maps them to delivery modes).
 DELIVERY_CHOICES = ("classroom", "live-online", "self-paced", "assessment-only")
 
 
 def person_options(function: F) -> F:
-    """``--have``, ``--holds`` and ``--profile``: what the person can do and holds now."""
+    """``--have``, ``--holds``, ``--experience`` and ``--profile``: what the person can do,
+    holds and has worked now."""
     function = click.option(
         "--profile",
         "profile_file",
         type=click.Path(dir_okay=False),
-        help="A profile file (YAML/JSON with 'have:' and 'holds:', or Turtle with a cp:Person).",
+        help="A profile file (YAML/JSON with 'have:', 'holds:' and 'experience:', or Turtle "
+        "with a cp:Person).",
+    )(function)
+    function = click.option(
+        "--experience",
+        multiple=True,
+        metavar="ROLE@MONTHS",
+        help="Months the person has worked as a role, such as 'Product Owner@18' (repeatable).",
     )(function)
     function = click.option(
         "--holds",
@@ -48,10 +59,11 @@ def minimize_option(function: F) -> F:
     """``--minimize hours|cost|steps``."""
     return click.option(
         "--minimize",
-        type=click.Choice(["hours", "cost", "steps"]),
+        type=click.Choice(["hours", "cost", "months", "steps"]),
         default="hours",
         show_default=True,
-        help="What a shortest path minimises; ties go to the other two measures, then IRI.",
+        help="What a shortest path minimises (months: the fastest route, in months of work "
+        "experience); ties go to the others in the order hours, cost, months, steps, then IRI.",
     )(function)
 
 
@@ -93,6 +105,15 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
     help="Also show the K next-best plans that differ in at least one offer (fewer when fewer "
     "exist; the output says so).",
 )
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIME_LIMIT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the exact search after this long and print the best plan found, marked not "
+    "proved optimal, with how far from the best possible it can be at most.",
+)
 @format_option("text", "json", "markdown")
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Also draw the plan here.")
 @click.option("--force", is_flag=True, help="Replace an existing --html file.")
@@ -102,6 +123,7 @@ def path_cmd(
     target: str,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     minimize: str,
     budget_hours: float | None,
@@ -111,6 +133,7 @@ def path_cmd(
     delivery: tuple[str, ...],
     with_recommended: bool,
     alternatives: int,
+    time_limit: float,
     fmt: str,
     html: str | None,
     force: bool,
@@ -120,7 +143,9 @@ def path_cmd(
     Prints the steps in order with what each meets and what unlocks it, the totals, the roles
     reached on the way and the requirements already met. Exit 3 when no plan is possible, with
     the cause: requirements nothing teaches, offers blocked by prerequisites, or the least budget
-    that would suffice.
+    that would suffice. When --time-limit stops the search, the best plan found is printed (exit
+    0) with "optimal": false, the proven bound and the gap, and a note on stderr; exit 5 when no
+    plan within the budgets was found in time.
     """
     from certpath.planning import plan, plan_markdown, plan_text
     from certpath.service import path_question
@@ -134,6 +159,7 @@ def path_cmd(
         target=target,
         have=have,
         holds=holds,
+        experience=experience,
         profile=profile_file,
         minimize=minimize,
         budget_hours=budget_hours,
@@ -143,12 +169,23 @@ def path_cmd(
         delivery=delivery,
         with_recommended=with_recommended,
         alternatives=alternatives,
+        time_limit=time_limit,
     )
     try:
         found = plan(graph, question)
     except NoPlan as exc:
         _no_plan(exc, fmt)
         return
+    if not found.optimal:
+        how = (
+            f"within {100 * found.gap:.1f} % of the best possible"
+            if found.gap is not None
+            else "not proved optimal (no bound was proven in time)"
+        )
+        click.echo(
+            f"note: the time limit of {time_limit:g} s stopped the search; the plan is {how}",
+            err=True,
+        )
     if html:
         from certpath.viz import render_plan, source_links
 
@@ -180,6 +217,7 @@ def gaps_cmd(
     target: str,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     fmt: str,
 ) -> None:
@@ -188,7 +226,14 @@ def gaps_cmd(
     from certpath.planning import gaps_text
     from certpath.service import gaps
 
-    report = gaps(state.kg, target=target, have=have, holds=holds, profile=profile_file)
+    report = gaps(
+        state.kg,
+        target=target,
+        have=have,
+        holds=holds,
+        experience=experience,
+        profile=profile_file,
+    )
     if fmt == "json":
         emit_json(report.to_dict())
     else:
@@ -211,6 +256,7 @@ def closest_cmd(
     state: State,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     top: int,
     minimize: str,
@@ -224,6 +270,7 @@ def closest_cmd(
         state.kg,
         have=have,
         holds=holds,
+        experience=experience,
         profile=profile_file,
         top=top,
         minimize=minimize,
@@ -248,6 +295,7 @@ def career_cmd(
     target: str,
     have: tuple[str, ...],
     holds: tuple[str, ...],
+    experience: tuple[str, ...],
     profile_file: str | None,
     minimize: str,
     fmt: str,

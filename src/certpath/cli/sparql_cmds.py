@@ -1,4 +1,4 @@
-"""SPARQL commands: query, queries, serve, load."""
+"""SPARQL commands: query, queries, load (``serve`` is in :mod:`certpath.cli.serve_cmds`)."""
 
 from __future__ import annotations
 
@@ -156,40 +156,6 @@ def queries_cmd(fmt: str) -> None:
         click.echo(f"{q.name.ljust(width)}  {q.description}")
         for param, desc in q.params.items():
             click.echo(f"{'':{width}}    --param {param}=...  {desc}")
-
-
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Per-query limit in seconds (HTTP 503 when exceeded).",
-)
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100_000,
-    show_default=True,
-    help="Row cap per query (HTTP 503 when exceeded; never a truncated 200).",
-)
-@click.option("--cors", metavar="ORIGIN", help="Allow browser requests from ORIGIN ('*': any).")
-@pass_state
-def serve_cmd(
-    state: State, host: str, port: int, timeout: float, limit: int, cors: str | None
-) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 Protocol endpoint at /sparql (and /query).
-
-    GET ?query=..., POST form or application/sparql-query; results as JSON (default), XML,
-    CSV, TSV or Turtle by Accept header. Updates get 403, SERVICE 403, bad syntax 400, an
-    unknown format 406, a query over the time or row limit 503.
-    """
-    from certpath.server import serve
-
-    kg = state.kg
-    serve(kg.store, host=host, port=port, timeout=timeout, limit=limit, cors=cors)
 
 
 @click.command("load")

@@ -29,6 +29,7 @@ def career_path(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
     minimize: str = "hours",
 ) -> CareerPath:
     """Return the cheapest chain of roles over ``leadsTo`` edges from one role to another.
@@ -41,6 +42,27 @@ def career_path(
     one with fewer hops, then the smallest tuple of role IRIs; the search is a uniform-cost
     search over (role, offers held), exact for this hop-by-hop costing. Planning each hop on its
     own can cost more than one plan for the final role would (``path`` answers that question).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    source_role, target_role : str
+        IRIs of the role held now and of the role to reach.
+    have : mapping of str to int, optional
+        Competency IRI to the level the person has, besides *source_role*'s requirements.
+    holds : iterable of str
+        Offer IRIs the person holds.
+    experience : mapping of str to int, optional
+        Role IRI to the months the person has worked as that role; months worked on a hop (its
+        experience steps) count for the next hops.
+    minimize : {"hours", "cost", "months", "steps"}
+        What a hop costs.
+
+    Returns
+    -------
+    CareerPath
+        The roles in order and the plan of each hop.
 
     Raises
     ------
@@ -73,7 +95,13 @@ def career_path(
     person = dict(have or {})
     for c, level in s.requirements(source_role).items():
         person[c] = max(level, person.get(c, 0))
-    template = Question(source_role, have=person, holds=tuple(holds), minimize=minimize)
+    template = Question(
+        source_role,
+        have=person,
+        holds=tuple(holds),
+        experience=dict(experience or {}),
+        minimize=minimize,
+    )
     nexts: dict[str, list[str]] = {}
     for u, v in s.index.leads_to:
         if s.kind(v) == "role":
@@ -121,7 +149,7 @@ def career_path(
             plan = hop(v, held)
             if plan is None:
                 continue
-            taken = held | {step.iri for step in plan.steps}
+            taken = held | {step.iri for step in plan.steps}  # experience steps' months too
             cost = plan.total(minimize)
             heapq.heappush(
                 queue,

@@ -13,7 +13,7 @@ from certpath.planning.paths import plan_in
 from certpath.planning.question import MEASURES, Question
 from certpath.planning.reduction import reduce, structure_reasons
 from certpath.planning.results import ClosestRoles, RoleDistance
-from certpath.planning.rules import Person, meets, person
+from certpath.planning.rules import Person, experience_met, meets, person
 from certpath.planning.solving import check_currencies, least
 
 __all__ = ["closest_roles"]
@@ -32,6 +32,8 @@ class _Bounds:
     def _weight(self, offer: str) -> float:
         if self.minimize == "steps":
             return 1.0
+        if self.minimize == "months":
+            return 0.0  # offers add no months: the experience steps are not bounded here
         return self.s.hours(offer) if self.minimize == "hours" else self.s.cost(offer)
 
     def cheapest(self, c: str, level: int) -> float:
@@ -75,8 +77,10 @@ def closest_roles(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
     top: int | None = 10,
     minimize: str = "hours",
+    method: str = "auto",
 ) -> ClosestRoles:
     """Return roles ranked by the exact cost of their shortest learning path.
 
@@ -85,7 +89,30 @@ def closest_roles(
     plan. Roles are costed in the order of a lower bound and the search stops once that bound
     exceeds the *top*-th exact cost, so the ranking is exact; only the roles returned are
     planned in full. The result is a sequence of
-    :class:`~certpath.planning.results.RoleDistance`.
+    :class:`~certpath.planning.results.RoleDistance`; *method* is that of
+    :func:`~certpath.planning.paths.shortest_learning_path`.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    have : mapping of str to int, optional
+        Competency IRI to the level the person has.
+    holds : iterable of str
+        Offer IRIs the person holds.
+    experience : mapping of str to int, optional
+        Role IRI to the months the person has worked as that role.
+    top : int, optional
+        How many roles to return (None: all).
+    minimize : {"hours", "cost", "months", "steps"}
+        The measure roles are ranked by.
+    method : str
+        The exact search method.
+
+    Returns
+    -------
+    ClosestRoles
+        The ranking (also iterable as a list of ``RoleDistance``).
 
     Raises
     ------
@@ -110,8 +137,15 @@ def closest_roles(
     if top is not None and top < 1:
         raise InputError(f"--top {top}: a whole number >= 1")
     s = snapshot(G)
-    template = Question("", have=dict(have or {}), holds=tuple(holds), minimize=minimize)
-    base = person(s, template.have, template.holds)
+    template = Question(
+        "",
+        have=dict(have or {}),
+        holds=tuple(holds),
+        experience=dict(experience or {}),
+        minimize=minimize,
+        method=method,
+    )
+    base = person(s, template.have, template.holds, template.experience)
     bounds = _Bounds(s, base, minimize)
     ranked_bounds = sorted((bounds.lower_bound(r), r) for r in s.of_kind("role"))
     costs: dict[str, float | None] = {}
@@ -140,11 +174,15 @@ def closest_roles(
     for role in ranked:
         reqs = s.requirements(role)
         met = sum(1 for c, lv in reqs.items() if meets(base, c, lv))
+        gates = s.index.experience.get(role, [])
+        met += sum(1 for g in gates if experience_met(s, base, g))
         plan = None
         if costs[role] is not None:
             plan = plan_in(s, template.replace(target=role), base=base)
         cost = None if plan is None else plan.total(minimize)
         found.append(
-            RoleDistance(role, s.label(role), plan is not None, cost, met, len(reqs), plan)
+            RoleDistance(
+                role, s.label(role), plan is not None, cost, met, len(reqs) + len(gates), plan
+            )
         )
     return ClosestRoles(minimize, tuple(found))

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
+from certpath.planning import experience as xp
 from certpath.planning.index import snapshot
 from certpath.planning.paths import check_role
-from certpath.planning.results import Gap, RoleGaps
+from certpath.planning.results import ExperienceGap, Gap, RoleGaps
 from certpath.planning.rules import person
 
 __all__ = ["role_gaps"]
@@ -20,6 +21,7 @@ def role_gaps(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
 ) -> RoleGaps:
     """Return how the person stands against each requirement of role *target*.
 
@@ -27,6 +29,24 @@ def role_gaps(
     gap's ``offers`` are the offers not held that teach the competency (or a narrower one) at
     the required level or above, fewest hours first, then by IRI. The result is a sequence of
     :class:`~certpath.planning.results.Gap`.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    target : str
+        IRI of a role.
+    have : mapping of str to int, optional
+        Competency IRI to the level the person has.
+    holds : iterable of str
+        Offer IRIs the person holds.
+    experience : mapping of str to int, optional
+        Role IRI to the months the person has worked as that role.
+
+    Returns
+    -------
+    RoleGaps
+        The target with every gap (also iterable as a list of gaps).
 
     Raises
     ------
@@ -44,7 +64,7 @@ def role_gaps(
     """
     s = snapshot(G)
     check_role(s, target)
-    base = person(s, have, holds)
+    base = person(s, have, holds, experience)
     gaps: list[Gap] = []
     for essential, table in ((True, s.requirements(target)), (False, s.recommendations(target))):
         for c, level in sorted(table.items()):
@@ -63,4 +83,10 @@ def role_gaps(
                     tuple(s.label(o) for o in offers),
                 )
             )
-    return RoleGaps(target, s.label(target), tuple(gaps))
+    found: list[ExperienceGap] = []
+    for requirement in s.index.experience.get(target, ()):
+        role, months = xp.gate(s, requirement)
+        held = int(base.months.get(role, 0))
+        status = "met" if held >= months else "partial" if held > 0 else "missing"
+        found.append(ExperienceGap(requirement, role, s.label(requirement), months, held, status))
+    return RoleGaps(target, s.label(target), tuple(gaps), tuple(found))

@@ -45,6 +45,7 @@ class PlanningIndex:
         self.members: dict[str, list[str]] = {}
         self.experience: dict[str, list[str]] = {}  # role -> its experience requirements
         self.role_of: dict[str, list[str]] = {}  # experience requirement -> its role
+        self.about_role: dict[str, list[str]] = {}  # role -> experience requirements about it
         self.up: dict[str, list[str]] = {}  # competency -> its broader competencies
         self.down: dict[str, list[str]] = {}  # competency -> its narrower competencies
         self.leads_to: list[tuple[str, str]] = []
@@ -71,7 +72,10 @@ class PlanningIndex:
                 self.leads_to.append((u, v))
             elif key in lists:
                 lists[key].setdefault(u, []).append(v)
-        for table in (*lists.values(), self.up, self.down):
+        for requirement, roles in self.role_of.items():
+            for role in roles:
+                self.about_role.setdefault(role, []).append(requirement)
+        for table in (*lists.values(), self.up, self.down, self.about_role):
             for items in table.values():
                 items.sort()
         self.leads_to.sort()
@@ -157,6 +161,8 @@ class Snapshot:
         self._taught: dict[str, dict[str, int]] = {}
         self._satisfiers: dict[tuple[str, int], frozenset[str]] = {}
         self._kinds: dict[str, list[str]] = {}
+        #: What other modules derive for the lifetime of the snapshot (by their own keys).
+        self.memo: dict[object, object] = {}
 
     # ----------------------------------------------------------------- node attributes
 

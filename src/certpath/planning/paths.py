@@ -48,17 +48,34 @@ def plan_in(
         raise no_plan(s, question.target, reasons)
     mixed = check_currencies(s, r)
     plan_model = model(s, r)
-    if exact:
-        plans = solve(s, r, plan_model, mixed)
-    else:
-        plans = [greedy(s, r, plan_model, question.minimize)]
-    return assemble(s, r, plans, optimal=exact)
+    if not exact:
+        return assemble(s, r, [greedy(s, r, plan_model, question.minimize)], optimal=False)
+    found = solve(s, r, plan_model, mixed)
+    return assemble(
+        s, r, list(found.plans), optimal=found.optimal, bound=found.bound, gap=found.gap
+    )
 
 
 def plan(G: nx.MultiDiGraph, question: Question, *, exact: bool = True) -> LearningPlan:
     """Answer a :class:`~certpath.planning.question.Question` on planning graph *G*.
 
-    ``exact=False`` gives the greedy baseline instead of the shortest plan.
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        The planning graph.
+    question : Question
+        The target and the options (:func:`shortest_learning_path` documents each).
+    exact : bool
+        False gives the greedy baseline instead of the shortest plan.
+
+    Returns
+    -------
+    LearningPlan
+
+    Raises
+    ------
+    EntityNotFound, NoPlan, MixedCurrencies, ValidationError, SolveTimeLimit
+        As :func:`shortest_learning_path`.
 
     Examples
     --------
@@ -80,6 +97,7 @@ def shortest_learning_path(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
     minimize: str = "hours",
     budget_hours: float | None = None,
     budget_cost: float | None = None,
@@ -103,9 +121,12 @@ def shortest_learning_path(
         Competency IRI to level the person has now (a competency given without a level is 5).
     holds : iterable of str
         Offer IRIs the person holds; each gives what it teaches.
-    minimize : {"hours", "cost", "steps"}
-        Primary measure; ties are broken by the other two (hours, cost, steps), then by the
-        sorted tuple of offer IRIs, smallest first.
+    experience : mapping of str to int, optional
+        Role IRI to the months the person has worked as that role (rule 7).
+    minimize : {"hours", "cost", "months", "steps"}
+        Primary measure ("months": the fastest route, the months of experience steps); ties
+        are broken by the others in the order hours, cost, months, steps, then by the sorted
+        tuple of step keys (offer IRIs; an experience step sorts as its role's IRI).
     budget_hours, budget_cost : float, optional
         Upper bounds on the plan's hours and money.
     exclude : iterable of str
@@ -121,20 +142,22 @@ def shortest_learning_path(
     time_limit : float, optional
         Seconds the exact search may take; when reached, the best plan found so far comes back
         with ``optimal=False``, a proven bound and the gap. None: no limit.
-    method : {"auto", "enumeration", "highs"}
+    method : {"auto", "enumeration", "highs", "highs-ordered"}
         How the exact search runs (all give the same plans).
 
     Returns
     -------
     LearningPlan
-        Steps in prerequisite order (smallest IRI first among the startable ones).
+        Steps in prerequisite order (smallest IRI first among the startable ones); an unmet
+        experience gate is met inside the plan by experience steps ("work as R for M months").
 
     Raises
     ------
     EntityNotFound
         *target* is not a role, or an *include* IRI is not an offer.
     NoPlan
-        No plan exists; ``reasons`` says why (``untaught``, ``blocked``, ``include``, ``budget``).
+        No plan exists; ``reasons`` says why (``untaught``, ``blocked``, ``include``, ``budget``,
+        ``experience`` for a gate whose role can never be qualified for).
     MixedCurrencies
         Money is minimised or budgeted while the candidate offers carry several currencies.
     ValidationError
@@ -142,6 +165,8 @@ def shortest_learning_path(
         requirement.
     InputError
         An option out of range (a negative or non-finite budget, an unknown measure).
+    SolveTimeLimit
+        *time_limit* ran out before any plan within the budgets was found.
 
     Examples
     --------
@@ -160,6 +185,7 @@ def shortest_learning_path(
         target,
         have=have,
         holds=holds,
+        experience=experience,
         minimize=minimize,
         budget_hours=budget_hours,
         budget_cost=budget_cost,
@@ -180,6 +206,7 @@ def greedy_learning_path(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
     minimize: str = "hours",
     exclude: Iterable[str] = (),
     include: Iterable[str] = (),
@@ -208,6 +235,7 @@ def greedy_learning_path(
         target,
         have=have,
         holds=holds,
+        experience=experience,
         minimize=minimize,
         exclude=exclude,
         include=include,

@@ -13,10 +13,12 @@ from certpath.errors import InputError
 
 __all__ = ["MEASURES", "METHODS", "Question"]
 
-#: What a shortest plan can minimise; ties go to the others in this order, then to IRIs.
-MEASURES: tuple[str, ...] = ("hours", "cost", "steps")
-#: How a plan is searched: ``"auto"`` picks the exact method by model size.
-METHODS: tuple[str, ...] = ("auto", "enumeration", "highs")
+#: What a shortest plan can minimise; ties go to the others in this order (months before
+#: steps), then to the smallest sorted tuple of step keys (offer IRIs).
+MEASURES: tuple[str, ...] = ("hours", "cost", "months", "steps")
+#: How a plan is searched (all exact): ``"auto"`` enumerates small models and gives the others
+#: to HiGHS (see :mod:`certpath._milp`).
+METHODS: tuple[str, ...] = ("auto", "enumeration", "highs", "highs-ordered")
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -35,8 +37,10 @@ class Question:
         Competency IRI to the level the person has (1-5).
     holds : tuple of str
         Offer IRIs the person holds.
-    minimize : {"hours", "cost", "steps"}
-        The primary measure.
+    experience : mapping of str to int
+        Role IRI to the months the person has worked as that role.
+    minimize : {"hours", "cost", "months", "steps"}
+        The primary measure ("months": the fastest route).
     budgets : mapping of str to float
         Upper bounds by measure (``"hours"``, ``"cost"``), finite and >= 0.
     exclude : tuple of str
@@ -51,8 +55,8 @@ class Question:
         How many next-best plans to add.
     time_limit : float, optional
         Seconds the exact search may take before it returns its best plan so far.
-    method : {"auto", "enumeration", "highs"}
-        How the exact search runs.
+    method : {"auto", "enumeration", "highs", "highs-ordered"}
+        How the exact search runs (every method gives the same plans).
 
     Raises
     ------
@@ -63,7 +67,7 @@ class Question:
     --------
     >>> q = Question("r", minimize="cost", budgets={"hours": 10})
     >>> q.key(mixed=False)
-    ('cost', 'hours', 'steps')
+    ('cost', 'hours', 'months', 'steps')
     >>> Question("r", budgets={"hours": float("nan")})
     Traceback (most recent call last):
     ...
@@ -73,6 +77,7 @@ class Question:
     target: str
     have: Mapping[str, int] = field(default_factory=dict)
     holds: tuple[str, ...] = ()
+    experience: Mapping[str, int] = field(default_factory=dict)
     minimize: str = "hours"
     budgets: Mapping[str, float] = field(default_factory=dict)
     exclude: tuple[str, ...] = ()
@@ -110,7 +115,15 @@ class Question:
                     f"{competency}: a level is a whole number from 1 to 5, not {level!r}"
                 )
             have[competency] = level
+        experience: dict[str, int] = {}
+        for role, months in dict(self.experience).items():
+            if isinstance(months, bool) or not isinstance(months, int) or months < 0:
+                raise InputError(
+                    f"{role}: months of experience are a whole number >= 0, not {months!r}"
+                )
+            experience[role] = months
         object.__setattr__(self, "have", _frozen(have))
+        object.__setattr__(self, "experience", _frozen(experience))
         object.__setattr__(self, "budgets", _frozen(budgets))
         object.__setattr__(self, "holds", tuple(dict.fromkeys(self.holds)))
         object.__setattr__(self, "exclude", tuple(dict.fromkeys(self.exclude)))
@@ -125,6 +138,7 @@ class Question:
         *,
         have: Mapping[str, int] | None = None,
         holds: Iterable[str] = (),
+        experience: Mapping[str, int] | None = None,
         minimize: str = "hours",
         budget_hours: float | None = None,
         budget_cost: float | None = None,
@@ -146,6 +160,7 @@ class Question:
             target,
             have=dict(have or {}),
             holds=tuple(holds),
+            experience=dict(experience or {}),
             minimize=minimize,
             budgets=budgets,
             exclude=tuple(exclude),

@@ -12,16 +12,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from certpath.errors import EntityNotFound, NoPlan
+from certpath.planning import experience as xp
 from certpath.planning.index import Snapshot
 from certpath.planning.question import Question
 from certpath.planning.rules import (
     Person,
+    experience_met,
     group_need,
     item_met,
     meets,
     person,
     startable,
-    suppliers,
+    step_suppliers,
 )
 
 __all__ = ["Allowed", "Reduced", "describe_reason", "no_plan", "reduce", "structure_reasons"]
@@ -39,6 +41,8 @@ class Allowed:
         self._seen: dict[str, bool] = {}
 
     def __call__(self, offer: str) -> bool:
+        if xp.is_step(offer):
+            return True  # working in a role is never excluded or filtered
         found = self._seen.get(offer)
         if found is None:
             s = self.s
@@ -60,6 +64,8 @@ class Reduced:
     base: Person
     requirements: dict[str, int]
     unmet: list[tuple[str, int]]
+    #: The target's experience requirements not met yet, as the steps that meet them.
+    gates: list[tuple[str, str]]
     allowed: Allowed
     startable: set[str]
     candidates: set[str]
@@ -68,8 +74,8 @@ class Reduced:
 
 
 def _closure(s: Snapshot, base: Person, seeds: Iterable[str], pool: Allowed | set[str]) -> set[str]:
-    """*seeds* in *pool* and, transitively, the offers in *pool* that supply their
-    prerequisites not met in *base*."""
+    """*seeds* in *pool* and, transitively, the offers and experience steps in *pool* that
+    supply what they still need in *base*."""
 
     def inside(o: str) -> bool:
         return o in pool if isinstance(pool, set) else pool(o)
@@ -77,34 +83,25 @@ def _closure(s: Snapshot, base: Person, seeds: Iterable[str], pool: Allowed | se
     found = {o for o in seeds if inside(o)}
     todo = sorted(found)
     while todo:
-        offer = todo.pop()
-        for item in s.prerequisites(offer):
-            new = sorted(o for o in suppliers(s, base, offer, item) if o not in found and inside(o))
-            found.update(new)
-            todo.extend(new)
+        item = todo.pop()
+        new = sorted(o for o in step_suppliers(s, base, item) if o not in found and inside(o))
+        found.update(new)
+        todo.extend(new)
     return found
 
 
 def _fixpoint(s: Snapshot, base: Person, pool: set[str]) -> tuple[set[str], Person]:
-    """Offers of *pool* that can ever be started (holdings only grow), and the final state.
-
-    Prerequisites ask competencies at level 1 only, so the final state records what the taken
-    offers teach at level 1 (on top of *base*); it serves prerequisite checks, not levels.
-    """
+    """Items of *pool* that can ever be taken (holdings only grow), and the final state, with
+    every level and month each of them gives."""
     state = base.copy()
-    reach = state.reach
     taken: set[str] = set()
     left = sorted(pool)
     while left:
         rest = []
         for o in left:
             if startable(s, state, o):
-                state.held.add(o)
+                state.take(s, o)
                 taken.add(o)
-                for c in s.teaches(o):
-                    if c not in reach:
-                        for b in s.broad(c):
-                            reach.setdefault(b, 1)
             else:
                 rest.append(o)
         if len(rest) == len(left):
@@ -124,53 +121,100 @@ def reduce(s: Snapshot, question: Question, base: Person | None = None) -> Reduc
         A prerequisite that points to something the vocabulary does not allow.
     """
     if base is None:
-        base = person(s, question.have, question.holds)
+        base = person(s, question.have, question.holds, question.experience)
     reqs = s.requirements(question.target, question.with_recommended)
     unmet = sorted((c, lv) for c, lv in reqs.items() if not meets(base, c, lv))
+    gates = [
+        (requirement, xp.step_key(*xp.gate(s, requirement)))
+        for requirement in s.index.experience.get(question.target, ())
+        if not experience_met(s, base, requirement)
+    ]
     wanted = [o for o in question.include if o not in base.held]
     for o in wanted:
         if s.kind(o) != "offer":
             raise EntityNotFound(f"no offer {o!r} in the graph to include")
     allowed = Allowed(s, question, base.held)
     seeds = {o for c, lv in unmet for o in s.satisfiers(c, lv)} | set(wanted)
+    seeds |= {step for _, step in gates}
     wide = _closure(s, base, seeds, allowed)
     can_start, final = _fixpoint(s, base, wide)
     candidates = _closure(s, base, seeds, can_start)
-    return Reduced(question, base, reqs, unmet, allowed, can_start, candidates, final, wanted)
+    return Reduced(
+        question, base, reqs, unmet, gates, allowed, can_start, candidates, final, wanted
+    )
 
 
 def _missing(s: Snapshot, final: Person, offer: str) -> list[str]:
     return [p for p in s.prerequisites(offer) if not item_met(s, final, offer, p)]
 
 
+def _experience_reason(
+    s: Snapshot, r: Reduced, requirement: str, needed_by: str
+) -> dict[str, object]:
+    """Why gate *requirement* (needed by *needed_by*) can never be met inside a plan."""
+    role, months = xp.gate(s, requirement)
+    missing: list[dict[str, object]] = [
+        {"competency": c, "level": level}
+        for c, level in sorted(s.requirements(role).items())
+        if not meets(r.final, c, level)
+    ]
+    missing += [
+        {"requirement": e}
+        for e in s.index.experience.get(role, ())
+        if not experience_met(s, r.final, e)
+    ]
+    return {
+        "kind": "experience",
+        "requirement": requirement,
+        "role": role,
+        "months": months,
+        "needed_by": needed_by,
+        "missing": missing,
+    }
+
+
+def _gates_among(s: Snapshot, r: Reduced, offer: str, items: list[str]) -> list[str]:
+    """The experience requirements among *items* (direct or in a group) whose steps can never
+    be taken."""
+    found = []
+    for item in items:
+        kind = s.kind(item)
+        members = s.members(item) if kind == "group" else [item]
+        for m in members:
+            if s.kind(m) == "experience" and xp.step_key(*xp.gate(s, m)) not in r.startable:
+                found.append(m)
+    return found
+
+
 def structure_reasons(s: Snapshot, r: Reduced) -> list[dict[str, object]]:
-    """Why no plan exists whatever the budget (empty when some plan exists)."""
+    """Why no plan exists whatever the budget (empty when some plan exists). Gates that can
+    never be met come first (kind ``experience``)."""
+    gates: dict[str, dict[str, object]] = {}
     reasons: list[dict[str, object]] = []
+    for requirement, step in r.gates:
+        if step not in r.startable:
+            gates.setdefault(requirement, _experience_reason(s, r, requirement, r.question.target))
     for c, level in r.unmet:
         teachers = sorted(o for o in s.satisfiers(c, level) if r.allowed(o))
         if not teachers:
             reasons.append({"kind": "untaught", "competency": c, "level": level})
         elif not set(teachers) & r.startable:
             for o in teachers:
+                missing = _missing(s, r.final, o)
+                for gate in _gates_among(s, r, o, missing):
+                    gates.setdefault(gate, _experience_reason(s, r, gate, o))
                 reasons.append(
-                    {
-                        "kind": "blocked",
-                        "offer": o,
-                        "prerequisites": _missing(s, r.final, o),
-                        "competency": c,
-                    }
+                    {"kind": "blocked", "offer": o, "prerequisites": missing, "competency": c}
                 )
     for o in r.include:
         if o not in r.startable:
+            missing = _missing(s, r.final, o)
+            for gate in _gates_among(s, r, o, missing):
+                gates.setdefault(gate, _experience_reason(s, r, gate, o))
             reasons.append(
-                {
-                    "kind": "include",
-                    "offer": o,
-                    "prerequisites": _missing(s, r.final, o),
-                    "allowed": r.allowed(o),
-                }
+                {"kind": "include", "offer": o, "prerequisites": missing, "allowed": r.allowed(o)}
             )
-    return reasons
+    return [*gates.values(), *reasons]
 
 
 def _item_text(s: Snapshot, item: str) -> str:
@@ -197,6 +241,15 @@ def describe_reason(s: Snapshot, reason: Mapping[str, object]) -> str:
         assert isinstance(prerequisites, list)
         names = ", ".join(_item_text(s, str(p)) for p in prerequisites)
         return f"{s.label(str(reason['offer']))} cannot be started (needs {names})"
+    if kind == "experience":
+        missing = reason["missing"]
+        assert isinstance(missing, list)
+        needs = ", ".join(_need_text(s, m) for m in missing) or "nothing the plan can give"
+        return (
+            f"{s.label(str(reason['requirement']))} (needed by "
+            f"{s.label(str(reason['needed_by']))}) can never be met: nothing allowed lets you "
+            f"qualify as {s.label(str(reason['role']))} (it needs {needs})"
+        )
     if kind == "include":
         if not reason["allowed"]:
             return f"included offer {s.label(str(reason['offer']))} is excluded or filtered out"
@@ -206,6 +259,12 @@ def describe_reason(s: Snapshot, reason: Mapping[str, object]) -> str:
         f"the {reason['measure']} budget {_num(reason['budget'])}{unit} is too small "
         f"(least {_num(reason['least'])}{unit})"
     )
+
+
+def _need_text(s: Snapshot, need: Mapping[str, object]) -> str:
+    if "competency" in need:
+        return f"{s.label(str(need['competency']))} ≥{need['level']}"
+    return s.label(str(need["requirement"]))
 
 
 def _num(value: object) -> str:

@@ -10,6 +10,7 @@ from certpath.namespaces import curie
 from certpath.planning.results import (
     CareerPath,
     ClosestRoles,
+    Gate,
     LearningPlan,
     PlanStep,
     RoleGaps,
@@ -63,11 +64,20 @@ def _unlock_text(plan: LearningPlan, step: PlanStep) -> str:
 
 
 def _meets_text(step: PlanStep) -> str:
-    return ", ".join(f"{m.label or curie(m.competency)} ≥{m.level}" for m in step.meets)
+    parts = []
+    for m in step.meets:
+        if isinstance(m, Gate):
+            parts.append(f"{m.months} months as {m.label or curie(m.role)}")
+        else:
+            parts.append(f"{m.label or curie(m.competency)} ≥{m.level}")
+    return ", ".join(parts)
 
 
-def _totals_text(steps: int, hours: float, cost: float | None, currency: str | None) -> str:
-    return f"{_count(steps, 'step')}, {hours_text(hours)}, {money_text(cost, currency)}"
+def _totals_text(
+    steps: int, hours: float, cost: float | None, currency: str | None, months: int = 0
+) -> str:
+    text = f"{_count(steps, 'step')}, {hours_text(hours)}, {money_text(cost, currency)}"
+    return text + (f", {_count(months, 'month')} of work experience" if months else "")
 
 
 def _proof(plan: LearningPlan) -> str:
@@ -114,13 +124,17 @@ def plan_text(plan: LearningPlan) -> str:
     if not plan.steps:
         lines.append("Nothing to learn: every requirement is already met.")
     for number, step in enumerate(plan.steps, start=1):
-        provider = step.provider_label or step.provider or "no provider"
-        modes = ", ".join(step.delivery) or "delivery not stated"
-        lines.append(f"{number}. {_name(step.label, step.iri)}")
-        lines.append(
-            f"   {provider} · {hours_text(step.hours)} · "
-            f"{money_text(step.cost, step.currency)} · {modes}"
-        )
+        if step.kind == "experience":
+            lines.append(f"{number}. {step.label}")
+            lines.append(f"   work experience · {_count(step.months, 'month')} · no learning hours")
+        else:
+            provider = step.provider_label or step.provider or "no provider"
+            modes = ", ".join(step.delivery) or "delivery not stated"
+            lines.append(f"{number}. {_name(step.label, step.iri)}")
+            lines.append(
+                f"   {provider} · {hours_text(step.hours)} · "
+                f"{money_text(step.cost, step.currency)} · {modes}"
+            )
         if step.meets:
             lines.append(f"   meets: {_meets_text(step)}")
         lines.append(f"   unlocked by: {_unlock_text(plan, step)}")
@@ -145,7 +159,9 @@ def plan_text(plan: LearningPlan) -> str:
         lines.append(
             f"Alternative {number} (+{alt.difference:g} {plan.minimize}): "
             f"{', '.join(alt.labels or alt.steps)} — "
-            + _totals_text(alt.total_steps, alt.total_hours, alt.total_cost, alt.currency)
+            + _totals_text(
+                alt.total_steps, alt.total_hours, alt.total_cost, alt.currency, alt.total_months
+            )
         )
     if plan.alternatives_note:
         lines.append(f"({plan.alternatives_note})")
@@ -153,23 +169,48 @@ def plan_text(plan: LearningPlan) -> str:
 
 
 def plan_markdown(plan: LearningPlan) -> str:
-    """The plan as Markdown, for pasting into a ticket or a review."""
+    """The plan as Markdown, for pasting into a ticket or a review.
+
+    Parameters
+    ----------
+    plan : LearningPlan
+
+    Returns
+    -------
+    str
+        A heading, the totals, a table of the steps, what is already met, the alternatives.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import shortest_learning_path
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("r", kind="role", label="Scrum Master")
+    >>> G.add_node("a", kind="offer", label="Course", hours=8.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=2)
+    >>> _ = G.add_edge("r", "c", key="requires", level=2)
+    >>> print(plan_markdown(shortest_learning_path(G, "r")).splitlines()[2])
+    Minimising **hours**: 1 step, 8 h, 0.
+    """
     lines = [
         f"### Learning path to {plan.target_label}",
         "",
         f"Minimising **{plan.minimize}**"
         + ("" if plan.optimal else f" ({_proof(plan)})")
         + ": "
-        + _totals_text(plan.total_steps, plan.total_hours, plan.total_cost, plan.currency)
+        + _totals_text(
+            plan.total_steps, plan.total_hours, plan.total_cost, plan.currency, plan.total_months
+        )
         + ".",
         "",
         "| # | Step | Provider | Hours | Cost | Meets | Unlocked by |",
         "|---|---|---|---:|---:|---|---|",
     ]
     for number, step in enumerate(plan.steps, start=1):
+        named = step.label if step.kind == "experience" else f"{step.label} (`{curie(step.iri)}`)"
         cells = [
             str(number),
-            f"{step.label} (`{curie(step.iri)}`)",
+            named,
             step.provider_label or "",
             f"{step.hours:g}",
             money_text(step.cost, step.currency),
@@ -192,7 +233,22 @@ def plan_markdown(plan: LearningPlan) -> str:
 
 
 def gaps_text(report: RoleGaps) -> str:
-    """Each requirement of the role: met, partly met or missing, and what teaches it."""
+    """Each requirement of the role: met, partly met or missing, and what teaches it.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import role_gaps
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("r", kind="role", label="Scrum Master")
+    >>> G.add_node("c", kind="competency", label="Facilitation")
+    >>> G.add_node("a", kind="offer", label="Course", hours=8.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=3)
+    >>> _ = G.add_edge("r", "c", key="requires", level=3)
+    >>> print(gaps_text(role_gaps(G, "r", have={"c": 2})))
+    Scrum Master (r): 0 of 1 requirements met
+      partial  Facilitation (needs 3, have 2) [essential] ← Course
+    """
     lines = [
         f"{_name(report.target_label, report.target)}: {report.met} of {report.essential} "
         "requirements met"
@@ -208,11 +264,30 @@ def gaps_text(report: RoleGaps) -> str:
         elif gap.status != "met":
             line += " ← nothing in the graph teaches it at that level"
         lines.append(line)
+    for need in report.experience:
+        lines.append(
+            f"  {need.status:<8} {need.label} (needs {need.months_needed} months, "
+            f"have {need.months_held}) [experience]"
+        )
     return "\n".join(lines)
 
 
 def closest_text(ranking: ClosestRoles) -> str:
-    """Roles ranked by the cost of reaching them, with the steps of each plan."""
+    """Roles ranked by the cost of reaching them, with the steps of each plan.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import closest_roles
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("r", kind="role", label="Scrum Master")
+    >>> G.add_node("a", kind="offer", label="Course", hours=8.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=1)
+    >>> _ = G.add_edge("r", "c", key="requires", level=1)
+    >>> print(closest_text(closest_roles(G)))
+      1. Scrum Master (r): 8 hours; 0/1 met
+          via Course
+    """
     lines = []
     for rank, r in enumerate(ranking, start=1):
         cost = f"{r.cost:g} {ranking.minimize}" if r.feasible and r.cost is not None else "no plan"
@@ -223,7 +298,22 @@ def closest_text(ranking: ClosestRoles) -> str:
 
 
 def career_text(career: CareerPath) -> str:
-    """The chain of roles and the steps of each hop."""
+    """The chain of roles and the steps of each hop.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from certpath.planning import career_path
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("dev", {"label": "Dev"}), ("lead", {"label": "Lead"})], kind="role")
+    >>> G.add_node("a", kind="offer", label="Leading teams", hours=3.0)
+    >>> _ = G.add_edge("a", "c", key="teaches", level=2)
+    >>> _ = G.add_edge("lead", "c", key="requires", level=2)
+    >>> _ = G.add_edge("dev", "lead", key="leadsTo")
+    >>> print(career_text(career_path(G, "dev", "lead")))
+    Dev → Lead (3 hours in all)
+      1. to Lead: Leading teams (3 h, 0)
+    """
     labels = career.role_labels or career.roles
     lines = [f"{' → '.join(labels)} ({career.total:g} {career.minimize} in all)"]
     for number, (label, hop) in enumerate(zip(labels[1:], career.hops, strict=True), start=1):

@@ -16,6 +16,8 @@ from certpath.errors import MixedCurrencies, NoPlan
 
 __all__ = [
     "Alternative",
+    "ExperienceGap",
+    "Gate",
     "CareerPath",
     "ClosestRoles",
     "Gap",
@@ -41,6 +43,19 @@ class Requirement:
     def to_dict(self) -> dict[str, Any]:
         """``{"competency", "level"}``."""
         return {"competency": self.competency, "level": self.level}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """An experience requirement: *months* working as *role* (``label`` names the role)."""
+
+    role: str
+    months: int
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"role", "months"}``."""
+        return {"role": self.role, "months": self.months}
 
 
 @dataclass(frozen=True)
@@ -73,8 +88,13 @@ class Milestone:
 
 @dataclass(frozen=True)
 class PlanStep:
-    """One step of a plan: an offer to complete, with what it is first to meet and what
-    unlocked it (``unlocked_labels`` names each entry of ``unlocked_by``)."""
+    """One step of a plan, with what it is first to meet and what unlocked it
+    (``unlocked_labels`` names each entry of ``unlocked_by``).
+
+    A step is an offer to complete (``kind == "offer"``), or an experience step
+    (``kind == "experience"``): working as ``role`` for ``months`` months, no hours and no money;
+    its ``iri`` is then the step's key (``"<role IRI> @<months reached>"``), not an entity.
+    """
 
     iri: str
     label: str
@@ -83,14 +103,36 @@ class PlanStep:
     currency: str | None
     provider: str | None
     delivery: tuple[str, ...]
-    meets: tuple[Requirement, ...]
+    meets: tuple[Requirement | Gate, ...]
     unlocked_by: tuple[str, ...]
     provider_label: str | None = None
     unlocked_labels: tuple[str, ...] = ()
+    kind: str = "offer"
+    role: str | None = None
+    months: int = 0
+    #: For an experience step: the months as ``role`` after it.
+    months_after: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        """The step as in ``path --format json``."""
+        """The step as in ``path --format json``; an experience step names its ``role`` and
+        ``months`` instead of an ``iri``, and ``unlocked_by`` names a step by its role."""
+        unlocked = [_public(u) for u in self.unlocked_by]
+        if self.kind == "experience":
+            return {
+                "kind": "experience",
+                "role": self.role,
+                "label": self.label,
+                "months": self.months,
+                "hours": self.hours,
+                "cost": self.cost,
+                "currency": None,
+                "provider": None,
+                "delivery": [],
+                "meets": [m.to_dict() for m in self.meets],
+                "unlocked_by": unlocked,
+            }
         return {
+            "kind": "offer",
             "iri": self.iri,
             "label": self.label,
             "hours": self.hours,
@@ -99,8 +141,13 @@ class PlanStep:
             "provider": self.provider,
             "delivery": list(self.delivery),
             "meets": [m.to_dict() for m in self.meets],
-            "unlocked_by": list(self.unlocked_by),
+            "unlocked_by": unlocked,
         }
+
+
+def _public(item: str) -> str:
+    """An experience step's key as its role's IRI (what JSON shows); anything else unchanged."""
+    return item.rpartition(" @")[0] if " @" in item else item
 
 
 @dataclass(frozen=True)
@@ -114,13 +161,18 @@ class Alternative:
     difference: float
     currency: str | None = None
     labels: tuple[str, ...] = ()
+    total_months: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"steps", "total", "difference"}``."""
+        """``{"steps", "total", "difference"}`` (an experience step named by its role)."""
         return {
-            "steps": list(self.steps),
+            "steps": [_public(step) for step in self.steps],
             "total": _total_dict(
-                self.total_hours, self.total_cost, self.currency, self.total_steps
+                self.total_hours,
+                self.total_cost,
+                self.currency,
+                self.total_steps,
+                self.total_months,
             ),
             "difference": self.difference,
         }
@@ -150,6 +202,8 @@ class LearningPlan:
     gap: float | None = None
     #: Why fewer alternatives than asked for came back (empty when all did).
     alternatives_note: str = ""
+    #: Months of the experience steps: the calendar time the plan adds in roles.
+    total_months: int = 0
 
     @property
     def total_steps(self) -> int:
@@ -162,6 +216,8 @@ class LearningPlan:
             return float(self.total_steps)
         if measure == "hours":
             return self.total_hours
+        if measure == "months":
+            return float(self.total_months)
         if self.total_cost is None:
             raise MixedCurrencies(f"the plan to {self.target_label} mixes currencies")
         return self.total_cost
@@ -173,14 +229,18 @@ class LearningPlan:
             "minimize": self.minimize,
             "optimal": self.optimal,
             "total": _total_dict(
-                self.total_hours, self.total_cost, self.currency, self.total_steps
+                self.total_hours,
+                self.total_cost,
+                self.currency,
+                self.total_steps,
+                self.total_months,
             ),
             "steps": [s.to_dict() for s in self.steps],
             "already_met": [m.to_dict() for m in self.already_met],
             "milestones": [m.to_dict() for m in self.milestones],
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
-        if not self.optimal and (self.bound is not None or self.gap is not None):
+        if not self.optimal:  # what is proven about it: a lower bound of the measure, the gap
             data["bound"] = self.bound
             data["gap"] = self.gap
         return data
@@ -214,12 +274,37 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class ExperienceGap:
+    """How a person stands against one experience requirement of a role: months as ``role``
+    held vs needed."""
+
+    requirement: str
+    role: str
+    label: str
+    months_needed: int
+    months_held: int
+    status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of the ``experience`` list of ``gaps --format json``."""
+        return {
+            "role": self.role,
+            "label": self.label,
+            "months_needed": self.months_needed,
+            "months_held": self.months_held,
+            "status": self.status,
+        }
+
+
+@dataclass(frozen=True)
 class RoleGaps:
     """Every requirement of role ``target`` against what the person has."""
 
     target: str
     target_label: str
     gaps: tuple[Gap, ...]
+    #: The role's experience requirements (``cp:requiresExperience``).
+    experience: tuple[ExperienceGap, ...] = ()
 
     def __iter__(self) -> Iterator[Gap]:
         return iter(self.gaps)
@@ -236,19 +321,22 @@ class RoleGaps:
 
     @property
     def met(self) -> int:
-        """Essential requirements met."""
-        return sum(g.status == "met" for g in self.gaps if g.essential)
+        """Essential requirements met (experience requirements included)."""
+        met = sum(g.status == "met" for g in self.gaps if g.essential)
+        return met + sum(g.status == "met" for g in self.experience)
 
     @property
     def essential(self) -> int:
-        """Essential requirements in all."""
-        return sum(g.essential for g in self.gaps)
+        """Essential requirements in all (experience requirements included)."""
+        return sum(g.essential for g in self.gaps) + len(self.experience)
 
     def to_dict(self) -> dict[str, Any]:
-        """``gaps --format json``: ``{"target": {"iri", "label"}, "gaps": [...]}``."""
+        """``gaps --format json``: ``{"target": {"iri", "label"}, "gaps": [...],
+        "experience": [...]}``."""
         return {
             "target": {"iri": self.target, "label": self.target_label},
             "gaps": [g.to_dict() for g in self.gaps],
+            "experience": [g.to_dict() for g in self.experience],
         }
 
 
@@ -328,9 +416,9 @@ class CareerPath:
 
 
 def _total_dict(
-    hours: float, cost: float | None, currency: str | None, steps: int
+    hours: float, cost: float | None, currency: str | None, steps: int, months: int
 ) -> dict[str, Any]:
-    return {"hours": hours, "cost": cost, "currency": currency, "steps": steps}
+    return {"hours": hours, "cost": cost, "currency": currency, "steps": steps, "months": months}
 
 
 def no_plan_to_dict(err: NoPlan) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from certpath.errors import ValidationError
 from certpath.namespaces import curie
+from certpath.planning import experience as xp
 from certpath.planning.index import Snapshot
 
 __all__ = [
@@ -31,7 +32,9 @@ __all__ = [
     "node_name",
     "options",
     "person",
+    "prerequisite_options",
     "startable",
+    "step_suppliers",
     "suppliers",
     "first_source",
     "unlocked_by",
@@ -65,10 +68,15 @@ class Person:
             if reach.get(b, 0) < level:
                 reach[b] = level
 
-    def take(self, s: Snapshot, offer: str) -> None:
-        """Complete *offer*: hold it and what it teaches."""
-        self.held.add(offer)
-        for c, level in s.teaches(offer).items():
+    def take(self, s: Snapshot, item: str) -> None:
+        """Complete an offer (hold it and what it teaches) or an experience step (reach its
+        months as its role)."""
+        self.held.add(item)
+        if xp.is_step(item):
+            role, months = xp.step_role(item)
+            self.months[role] = max(self.months.get(role, 0.0), float(months))
+            return
+        for c, level in s.teaches(item).items():
             if self.reach.get(c, 0) < level:
                 self.gain(s, c, level)
 
@@ -137,21 +145,10 @@ def group_need(s: Snapshot, group: str) -> int | None:
     return need
 
 
-def experience_role(s: Snapshot, requirement: str) -> str:
-    """The role an experience requirement is about."""
-    roles = s.index.role_of.get(requirement, [])
-    if len(roles) != 1 or s.kind(roles[0]) != "role":
-        raise ValidationError(
-            f"{node_name(s, requirement)} cp:role: an experience requirement names exactly one "
-            f"cp:Role ({len(roles)} given)"
-        )
-    return roles[0]
-
-
 def experience_met(s: Snapshot, p: Person, requirement: str) -> bool:
     """Whether the person has worked long enough as the requirement's role (rule 7)."""
-    months = float(s.attr(requirement, "months", 0) or 0)
-    return p.months.get(experience_role(s, requirement), 0.0) >= months
+    role, months = xp.gate(s, requirement)
+    return p.months.get(role, 0.0) >= months
 
 
 def _leaf_met(s: Snapshot, p: Person, kind: str, item: str) -> bool:
@@ -179,9 +176,15 @@ def item_met(s: Snapshot, p: Person, owner: str, item: str) -> bool:
     return False
 
 
-def startable(s: Snapshot, p: Person, offer: str) -> bool:
-    """Whether every prerequisite of *offer* is met."""
-    return all(item_met(s, p, offer, item) for item in s.prerequisites(offer))
+def startable(s: Snapshot, p: Person, item: str) -> bool:
+    """Whether an offer can be started (every prerequisite met) or an experience step taken
+    (the person qualifies for its role and has reached the threshold before it)."""
+    if xp.is_step(item):
+        role, months = xp.step_role(item)
+        return p.months.get(role, 0.0) >= xp.previous_threshold(s, role, months) and xp.qualified(
+            s, p, role
+        )
+    return all(item_met(s, p, item, prerequisite) for prerequisite in s.prerequisites(item))
 
 
 def _leaf_suppliers(s: Snapshot, kind: str, item: str) -> frozenset[str]:
@@ -189,7 +192,7 @@ def _leaf_suppliers(s: Snapshot, kind: str, item: str) -> frozenset[str]:
         return frozenset((item,))
     if kind == "competency":
         return s.satisfiers(item, 1)
-    return frozenset()  # experience: no offer gives it
+    return frozenset((xp.step_key(*xp.gate(s, item)),))  # the step that reaches its months
 
 
 def suppliers(s: Snapshot, p: Person, owner: str, item: str) -> set[str]:
@@ -228,6 +231,47 @@ def options(s: Snapshot, p: Person, owner: str, item: str) -> tuple[int, list[fr
     return max(need, 0), found
 
 
+def _step_needs(s: Snapshot, p: Person, key: str) -> list[frozenset[str]]:
+    """What experience step *key* still needs for *p*, each as the items that would give it:
+    the role's requirements at their levels, the role's gates, the step before it."""
+    role, months = xp.step_role(key)
+    found: list[frozenset[str]] = []
+    for c, level in sorted(s.requirements(role).items()):
+        if not meets(p, c, level):
+            found.append(s.satisfiers(c, level))
+    for requirement in s.index.experience.get(role, ()):
+        if not experience_met(s, p, requirement):
+            found.append(frozenset((xp.step_key(*xp.gate(s, requirement)),)))
+    before = xp.previous_threshold(s, role, months)
+    if p.months.get(role, 0.0) < before:
+        found.append(frozenset((xp.step_key(role, before),)))
+    return found
+
+
+def step_suppliers(s: Snapshot, p: Person, item: str) -> set[str]:
+    """Offers and steps that could meet what offer or experience step *item* still needs."""
+    if xp.is_step(item):
+        return set().union(*_step_needs(s, p, item))
+    found: set[str] = set()
+    for prerequisite in s.prerequisites(item):
+        found |= suppliers(s, p, item, prerequisite)
+    return found
+
+
+def prerequisite_options(
+    s: Snapshot, p: Person, item: str
+) -> list[tuple[int, list[frozenset[str]]]]:
+    """What offer or experience step *item* still needs for *p*, as (need, options) pairs for
+    the 0/1 model: at least ``need`` options met, an option by any one of its items."""
+    if xp.is_step(item):
+        return [(1, [need]) for need in _step_needs(s, p, item)]
+    return [
+        options(s, p, item, prerequisite)
+        for prerequisite in s.prerequisites(item)
+        if not item_met(s, p, item, prerequisite)
+    ]
+
+
 def first_source(
     s: Snapshot,
     have: Mapping[str, int],
@@ -244,12 +288,20 @@ def first_source(
         return c
     if mine:
         return mine[0]
-    for group in (sorted(holds), list(before)):
+    for group in (sorted(holds), [b for b in before if not xp.is_step(b)]):
         for o in group:
             taught = s.teaches(o)
             if any(taught.get(n, 0) >= level for n in narrow):
                 return o
     return None
+
+
+def _gate_source(s: Snapshot, before: list[str], requirement: str) -> str:
+    """What met gate *requirement*: the step of *before* that reached its months, else its role
+    (the person had the months)."""
+    role, months = xp.gate(s, requirement)
+    key = xp.step_key(role, months)
+    return key if key in before else role
 
 
 def unlocked_by(
@@ -258,21 +310,35 @@ def unlocked_by(
     have: Mapping[str, int],
     holds: Iterable[str],
     before: list[str],
-    offer: str,
+    item: str,
 ) -> tuple[str, ...]:
-    """What meets *offer*'s prerequisites after the steps *before*: offers held or taken, the
-    first source of each competency (:func:`first_source`), experience requirements met."""
+    """What meets *item*'s prerequisites after the steps *before*: offers held or taken, the
+    first source of each competency (:func:`first_source`), for an experience requirement the
+    step that reached its months (or its role, when the person had them); for an experience
+    step, what made the person qualify for its role and the step before it."""
     p = start.copy()
     for o in before:
         p.take(s, o)
     holds = sorted(holds)
     found: list[str] = []
-    for item in s.prerequisites(offer):
-        kind = _kind(s, offer, item, member=False)
+    if xp.is_step(item):
+        role, months = xp.step_role(item)
+        earlier = xp.step_key(role, xp.previous_threshold(s, role, months))
+        if earlier in before:  # the person qualified for the role before that step already
+            return (earlier,)
+        for c, level in sorted(s.requirements(role).items()):
+            source = first_source(s, have, holds, before, c, level)
+            if source is not None:
+                found.append(source)
+        for requirement in s.index.experience.get(role, ()):
+            found.append(_gate_source(s, before, requirement))
+        return tuple(sorted(set(found)))
+    for prerequisite in s.prerequisites(item):
+        kind = _kind(s, item, prerequisite, member=False)
         if kind == "group":
-            items = [(m, _kind(s, item, m, member=True)) for m in s.members(item)]
+            items = [(m, _kind(s, prerequisite, m, member=True)) for m in s.members(prerequisite)]
         else:
-            items = [(item, kind)]
+            items = [(prerequisite, kind)]
         for m, kind_m in items:
             if kind_m == "offer" and m in p.held:
                 found.append(m)
@@ -281,5 +347,5 @@ def unlocked_by(
                 if source is not None:
                     found.append(source)
             elif kind_m == "experience" and experience_met(s, p, m):
-                found.append(m)
-    return tuple(dict.fromkeys(found))
+                found.append(_gate_source(s, before, m))
+    return tuple(sorted(set(found)))  # by IRI: the same whether groups are blank or named

@@ -301,7 +301,7 @@ CASES = [
         "yaml-unknown-key",
         path("me.yaml"),
         2,
-        "me.yaml: unknown key 'skills'; a profile has 'have', 'holds', 'name'",
+        "me.yaml: unknown key 'skills'; a profile has 'have', 'holds', 'experience', 'name'",
         {"me.yaml": "skills: [user story writing]\n"},
     ),
     Case(

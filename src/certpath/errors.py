@@ -145,12 +145,14 @@ class SolverError(CertpathError):
     exit_code = 7
 
 
-class Interrupted(BaseException):
+class Interrupted(KeyboardInterrupt):
     """SIGTERM or SIGHUP arrived while certpath had handlers installed (not a CertpathError).
 
-    Like :class:`KeyboardInterrupt` it is a ``BaseException``, so ``except Exception`` does not
-    swallow it and every ``finally`` (temporary files, stores) runs on the way out; the CLI edge
-    then ends the process by the same signal.
+    A :class:`KeyboardInterrupt`, as Ctrl-C raises: ``except Exception`` does not swallow it,
+    every ``finally`` (temporary files, stores) runs on the way out, and code that must let
+    Ctrl-C through lets it through too (asyncio's event loop re-raises KeyboardInterrupt but logs
+    and drops any other exception a signal handler raises). The CLI edge then ends the process
+    by the same signal.
     """
 
     def __init__(self, signum: int) -> None:

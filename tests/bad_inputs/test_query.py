@@ -135,7 +135,7 @@ CASES = [
     # ---- issue 15, item 10: spreadsheet formulas came back unchanged in --format csv
     Case(
         "csv-formulas-are-text",
-        ("--data", "bundled", "--data", "f.ttl", "query", LABELS, "--format", "csv"),
+        ("--data", "f.ttl", "query", LABELS, "--format", "csv"),
         0,
         "label",
         {"f.ttl": FORMULA_TTL},
@@ -143,7 +143,7 @@ CASES = [
     ),
     Case(
         "tsv-keeps-values",
-        ("--data", "bundled", "--data", "f.ttl", "query", LABELS, "--format", "tsv"),
+        ("--data", "f.ttl", "query", LABELS, "--format", "tsv"),
         0,
         "?label",
         {"f.ttl": FORMULA_TTL},

@@ -112,11 +112,12 @@ def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:
     """certpath: roles, competencies and certifications, and the exact shortest learning path
     from what you can do today to the role you want.
 
-    Exit codes: 0 ok, 1 invalid data, 2 usage error or unreadable input, 3 no plan possible,
-    4 unknown or ambiguous name, 5 query timed out or truncated, 6 store unavailable,
-    141 standard output closed by its reader (| head); Ctrl-C, SIGTERM and SIGHUP end the
-    process by that signal (shell status 130, 143, 129) after removing temporary files. With
-    --format json an error also prints {"error": ..., "exit": N} on stdout.
+    Exit codes: 0 ok (also when the reader of stdout stops early, as '| head -1' does),
+    1 invalid data, 2 usage error or unreadable input, 3 no plan possible, 4 unknown or
+    ambiguous name, 5 query timed out or truncated, 6 store unavailable, 7 solver failure;
+    Ctrl-C, SIGTERM and SIGHUP end the process by that signal (shell status 130, 143, 129)
+    after removing temporary files. With --format json an error also prints
+    {"error": ..., "exit": N} on stdout.
     """
     ctx.obj = State(data=data, store=store)
 

@@ -268,13 +268,16 @@ def test_virtuoso_row_cap_is_an_error_never_a_partial_answer(synthetic_served: S
 
 
 def test_nothing_is_copied(synthetic_served: Server, synthetic_files: list[Path]) -> None:
-    """A plan reads the neighbourhood only, in batches: far fewer triples than the store has."""
-    kg = RemoteGraph(Endpoint(synthetic_served.query_url))
-    from certpath.projection import project_neighbourhood
+    """A plan reads the neighbourhood only, a frontier per query: far fewer triples than the
+    store has, in a handful of round trips."""
+    from certpath.neighbourhood import neighbourhood
 
-    graph = project_neighbourhood(kg, ["https://w3id.org/certpath/data/sr4"])
-    assert "https://w3id.org/certpath/data/sr4" in graph
-    assert 0 < len(kg._cache) < len(kg) / 2
+    kg = RemoteGraph(Endpoint(synthetic_served.query_url))
+    source = kg.triple_source()
+    small = neighbourhood(source, ["https://w3id.org/certpath/data/sr4"])
+    assert ox.NamedNode("https://w3id.org/certpath/data/sr4") in {q.subject for q in small.store}
+    assert 0 < len(small) < len(kg) / 2
+    assert source.requests <= 15, source.requests
 
 
 # ---------------------------------------------------------------- writing

@@ -4,29 +4,49 @@ For a question about target roles it holds the roles and their requirements (and
 requirements, the roles worked in, as if they were targets); every competency narrower than one
 that is needed; every offer that teaches one of them, with its providers, what it teaches and its
 prerequisite closure (offers, groups, competencies, experience requirements, recursively); what
-the person has and holds; and, so that milestones stay exact, every role that needs a competency
-(or a broader one) that the person has or could learn there.
+the person has and holds, with every competency broader than what they have or could learn here;
+and, so that milestones stay exact, every role that could be met after some step: one whose
+requirements are all among those competencies (a role needing anything else can never be met by
+a plan read from here), and one with an experience gate about a role worked in here.
 
-The walk goes breadth first and asks its :class:`TripleSource` for a whole frontier at once, so
-a remote store answers a question in a handful of round trips. A source only ever receives IRIs:
-blank nodes come back inside the description of the entity that points to them (their closure),
-so nothing has to name a blank node across two requests. What the walk gathers is copied into a
-small in-memory store for :func:`certpath.projection.project`.
+Of each entity the walk reads only the properties planning reads (:data:`PLANNING_PREDICATES`:
+no alternative labels, descriptions or sources), and of each blank node every triple (its key is
+a digest of what it says, so it must be whole). It goes breadth first and asks its
+:class:`TripleSource` for a whole frontier at once (the entities to read and the subjects that
+link to the competencies needed so far, in one request), so a remote store answers a question in
+a handful of round trips. A source only ever receives IRIs: blank nodes come back inside the
+description of the entity that points to them, or as subjects of a link, in the same answer.
+What the walk gathers is copied into a small in-memory store for
+:func:`certpath.projection.project`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import pyoxigraph as ox
 
 from certpath.graph import KnowledgeGraph
-from certpath.namespaces import CP, RDF_TYPE, RDFS_SUBCLASSOF, SKOS_BROADER
+from certpath.namespaces import (
+    CP,
+    RDF_TYPE,
+    RDFS_LABEL,
+    RDFS_SUBCLASSOF,
+    SKOS_BROADER,
+    SKOS_PREFLABEL,
+)
 
-__all__ = ["CLOSURE_LINKS", "StoreSource", "TripleSource", "neighbourhood"]
+__all__ = [
+    "CLOSURE_LINKS",
+    "PLANNING_PREDICATES",
+    "StoreSource",
+    "TripleSource",
+    "neighbourhood",
+]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Node = ox.NamedNode | ox.BlankNode
 
 #: Links whose objects belong to their subject's description even when they have an IRI
 #: (qualified nodes); blank objects of any link always do.
@@ -40,24 +60,58 @@ CLOSURE_LINKS = frozenset(
     }
 )
 
+#: The properties of an entity (an IRI) that planning reads (``certpath.projection``): its
+#: kind and label, the links and numbers of roles, competencies, offers, groups and experience
+#: requirements. Blank nodes, and the objects of :data:`CLOSURE_LINKS`, are read whole.
+PLANNING_PREDICATES = frozenset(
+    {
+        RDF_TYPE,
+        SKOS_PREFLABEL,
+        RDFS_LABEL,
+        SKOS_BROADER,
+        CP.requires,
+        CP.recommends,
+        CP.qualifiedRequirement,
+        CP.requiresExperience,
+        CP.durationHours,
+        CP.cost,
+        CP.currency,
+        CP.validityMonths,
+        CP.offeredBy,
+        CP.deliveryMode,
+        CP.teaches,
+        CP.qualifiedOutcome,
+        CP.prerequisite,
+        CP.minCount,
+        CP.member,
+        CP.months,
+        CP.role,
+        CP.leadsTo,
+        CP.framework,
+    }
+)
+
 
 class TripleSource(Protocol):
     """Where a neighbourhood is read from: a local store, or a remote SPARQL endpoint."""
 
-    def describe(self, iris: Sequence[str]) -> Iterable[ox.Quad | ox.Triple]:
-        """The triples whose subject is one of *iris*, plus, recursively, those of every blank
-        node (and object of a :data:`CLOSURE_LINKS` link) they reach."""
-        ...
-
-    def describe_subjects(
-        self, predicate: str, objects: Sequence[str]
+    def fetch(
+        self, iris: Sequence[str], links: Mapping[str, Sequence[str]]
     ) -> Iterable[ox.Quad | ox.Triple]:
-        """:meth:`describe` of every subject (IRI or blank) with a *predicate* link to one of
-        *objects*."""
+        """The :data:`PLANNING_PREDICATES` triples of *iris* and of every subject (IRI or
+        blank) with a ``links[p]`` link to one of its objects, plus every triple of each blank
+        node (and object of a :data:`CLOSURE_LINKS` link) they reach, recursively; a blank
+        subject is read whole."""
         ...
 
     def everything(self, predicate: str) -> Iterable[ox.Quad | ox.Triple]:
         """Every triple with *predicate*."""
+        ...
+
+    def milestone_candidates(self, reachable: Sequence[str], roles: Sequence[str]) -> list[str]:
+        """The IRIs that require a competency of *reachable*, or have an experience gate
+        (``cp:requiresExperience``) about one of *roles*, and require nothing outside
+        *reachable* (literal objects aside), sorted."""
         ...
 
 
@@ -69,39 +123,71 @@ class StoreSource:
         #: Where the triples came from (error messages name the file).
         self.sources = kg.sources
 
-    def _closure(self, roots: Iterable[ox.NamedNode | ox.BlankNode]) -> list[ox.Quad]:
-        found: list[ox.Quad] = []
-        stack = list(roots)
-        seen: set[ox.NamedNode | ox.BlankNode] = set()
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            for quad in self.kg.quads(node):
-                found.append(quad)
-                obj = quad.object
-                if isinstance(obj, ox.BlankNode) or (
-                    isinstance(obj, ox.NamedNode) and quad.predicate.value in CLOSURE_LINKS
-                ):
-                    stack.append(obj)
-        return found
-
-    def describe(self, iris: Sequence[str]) -> list[ox.Quad]:
-        return self._closure(ox.NamedNode(i) for i in iris)
-
-    def describe_subjects(self, predicate: str, objects: Sequence[str]) -> list[ox.Quad]:
-        link = ox.NamedNode(predicate)
-        subjects = {
-            q.subject
-            for o in objects
-            for q in self.kg.quads(None, link, ox.NamedNode(o))
-            if isinstance(q.subject, ox.NamedNode | ox.BlankNode)
-        }
-        return self._closure(subjects)
+    def fetch(self, iris: Sequence[str], links: Mapping[str, Sequence[str]]) -> list[ox.Quad]:
+        roots: set[Node] = {ox.NamedNode(i) for i in iris}
+        for predicate, objects in links.items():
+            link = ox.NamedNode(predicate)
+            for o in objects:
+                for q in self.kg.quads(None, link, ox.NamedNode(o)):
+                    if isinstance(q.subject, ox.NamedNode | ox.BlankNode):
+                        roots.add(q.subject)
+        return _described(self.kg, roots)
 
     def everything(self, predicate: str) -> list[ox.Quad]:
         return list(self.kg.quads(None, ox.NamedNode(predicate), None))
+
+    def milestone_candidates(self, reachable: Sequence[str], roles: Sequence[str]) -> list[str]:
+        reach = set(reachable)
+        requires = ox.NamedNode(CP.requires)
+        found: set[ox.NamedNode] = set()
+        for c in reachable:
+            found.update(
+                q.subject
+                for q in self.kg.quads(None, requires, ox.NamedNode(c))
+                if isinstance(q.subject, ox.NamedNode)
+            )
+        gated = ox.NamedNode(CP.requiresExperience)
+        for w in roles:
+            for gate in self.kg.quads(None, ox.NamedNode(CP.role), ox.NamedNode(w)):
+                if isinstance(gate.subject, ox.NamedNode | ox.BlankNode):
+                    found.update(
+                        q.subject
+                        for q in self.kg.quads(None, gated, gate.subject)
+                        if isinstance(q.subject, ox.NamedNode)
+                    )
+        return sorted(
+            r.value
+            for r in found
+            if all(
+                isinstance(q.object, ox.Literal)
+                or (isinstance(q.object, ox.NamedNode) and q.object.value in reach)
+                for q in self.kg.quads(r, requires, None)
+            )
+        )
+
+
+def _described(kg: KnowledgeGraph, roots: Iterable[Node]) -> list[ox.Quad]:
+    """The planning triples of the IRIs among *roots*, every triple of the blank ones, and the
+    whole closure below them (blank nodes, objects of closure links)."""
+    found: list[ox.Quad] = []
+    seen: set[Node] = set()
+    stack: list[tuple[Node, bool]] = [(r, True) for r in roots]
+    while stack:
+        node, root = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        partial = root and isinstance(node, ox.NamedNode)
+        for quad in kg.quads(node):
+            if partial and quad.predicate.value not in PLANNING_PREDICATES:
+                continue
+            found.append(quad)
+            obj = quad.object
+            if isinstance(obj, ox.BlankNode) or (
+                isinstance(obj, ox.NamedNode) and quad.predicate.value in CLOSURE_LINKS
+            ):
+                stack.append((obj, False))
+    return found
 
 
 class _Walk:
@@ -110,26 +196,40 @@ class _Walk:
     def __init__(self, source: TripleSource) -> None:
         self.source = source
         self.small = ox.Store()
-        self.described: set[str] = set()
+        self.fetched: set[str] = set()  # IRIs whose planning triples are in the small store
         self.kinds: dict[str, set[str]] = {}  # class IRI -> its superclasses (and itself)
+        self.rounds = 0  # requests to the source (fetch, milestone candidates)
 
     def add(self, quads: Iterable[ox.Quad | ox.Triple]) -> None:
         self.small.extend(
             ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
         )
 
-    def describe(self, iris: Iterable[str]) -> None:
-        new = sorted(set(iris) - self.described)
-        if new:
-            self.described.update(new)
-            self.add(self.source.describe(new))
+    def fetch(self, iris: Iterable[str], links: Mapping[str, Iterable[str]]) -> None:
+        new = sorted(set(iris) - self.fetched)
+        asked = {p: sorted(set(o)) for p, o in links.items() if o}
+        if new or asked:
+            self.fetched.update(new)
+            self.rounds += 1
+            quads = list(self.source.fetch(new, asked))
+            self.add(quads)
+            # An IRI subject of an answer was read with (at least) its planning triples.
+            self.fetched.update(
+                q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)
+            )
 
-    def out(self, subject: ox.NamedNode | ox.BlankNode, prop: str) -> list[Term]:
+    def known(self, node: Term) -> bool:
+        """Whether *node*'s triples are here (a blank node comes with its owner's answer)."""
+        return isinstance(node, ox.BlankNode) or (
+            isinstance(node, ox.NamedNode) and node.value in self.fetched
+        )
+
+    def out(self, subject: Node, prop: str) -> list[Term]:
         quads = self.small.quads_for_pattern(subject, ox.NamedNode(prop), None, ox.DefaultGraph())
         return [q.object for q in quads]
 
-    def subjects(self, prop: str, objects: Iterable[str]) -> set[ox.NamedNode | ox.BlankNode]:
-        found: set[ox.NamedNode | ox.BlankNode] = set()
+    def subjects(self, prop: str, objects: Iterable[str]) -> set[Node]:
+        found: set[Node] = set()
         for o in objects:
             for q in self.small.quads_for_pattern(
                 None, ox.NamedNode(prop), ox.NamedNode(o), ox.DefaultGraph()
@@ -163,6 +263,96 @@ def _iris(terms: Iterable[Term]) -> set[str]:
     return {t.value for t in terms if isinstance(t, ox.NamedNode)}
 
 
+class _Question:
+    """The walk's bookkeeping: what is known to be needed, and what has been looked at."""
+
+    def __init__(self, walk: _Walk) -> None:
+        self.walk = walk
+        self.roles: set[str] = set()  # roles whose requirements are needed
+        self.needed: set[str] = set()  # competencies whose teachers and narrower ones are needed
+        self.offers: set[Node] = set()
+        self.reach: set[str] = set()  # what the person has or could learn, and broader ones
+        self.items: list[Term] = []  # prerequisite items still to classify
+        self.other: set[str] = set()  # entities read for their kind and label (providers)
+        self.linked: set[str] = set()  # roles and competencies whose in-links were asked for
+        self.done_roles: set[str] = set()  # what has been looked at, by kind
+        self.done_needed: set[str] = set()
+        self.done_offers: set[Node] = set()
+        self.done_reach: set[str] = set()
+
+    def request(self) -> tuple[set[str], dict[str, set[str]]]:
+        """What the next round asks for: entities not read yet, in-links not asked for yet."""
+        walk = self.walk
+        iris = {
+            i
+            for i in self.roles | self.needed | self.reach | self.other | _iris(self.items)
+            if i not in walk.fetched
+        }
+        iris |= {o.value for o in self.offers if isinstance(o, ox.NamedNode)} - walk.fetched
+        links: dict[str, set[str]] = {CP.role: set(), SKOS_BROADER: set(), CP.teaches: set()}
+        for role in self.roles - self.linked:  # every gate about it: the steps' thresholds
+            links[CP.role].add(role)
+        for competency in self.needed - self.linked:
+            links[SKOS_BROADER].add(competency)
+            links[CP.teaches].add(competency)
+        self.linked |= self.roles | self.needed
+        return iris, links
+
+    def _size(self) -> tuple[int, ...]:
+        return (len(self.roles), len(self.needed), len(self.offers), len(self.reach),
+                len(self.items), len(self.other), len(self.done_roles), len(self.done_needed),
+                len(self.done_offers), len(self.done_reach))  # fmt: skip
+
+    def settle(self) -> None:
+        """Classify everything whose triples are here, until nothing new comes up."""
+        while True:
+            before = self._size()
+            self._step(self.walk)
+            if self._size() == before:
+                return
+
+    def _step(self, walk: _Walk) -> None:
+        for role in sorted(self.roles - self.done_roles):
+            node = ox.NamedNode(role)
+            if walk.known(node):
+                self.done_roles.add(role)
+                for prop in (CP.requires, CP.recommends):
+                    self.needed |= _iris(walk.out(node, prop))
+                self.items.extend(walk.out(node, CP.requiresExperience))
+        for competency in sorted(self.needed - self.done_needed):
+            if competency in walk.fetched and competency in self.linked:
+                self.done_needed.add(competency)
+                for narrower in walk.subjects(SKOS_BROADER, [competency]):
+                    if isinstance(narrower, ox.NamedNode):
+                        self.needed.add(narrower.value)
+                self.offers |= walk.subjects(CP.teaches, [competency])
+        for offer in sorted(self.offers - self.done_offers, key=str):
+            if walk.known(offer):
+                self.done_offers.add(offer)
+                self.other |= _iris(walk.out(offer, CP.offeredBy))
+                self.reach |= _iris(walk.out(offer, CP.teaches))
+                self.items.extend(walk.out(offer, CP.prerequisite))
+        for competency in sorted(self.reach - self.done_reach):  # narrower meets broader
+            if competency in walk.fetched:
+                self.done_reach.add(competency)
+                self.reach |= _iris(walk.out(ox.NamedNode(competency), SKOS_BROADER))
+        pending, self.items = self.items, []
+        for item in pending:
+            if not isinstance(item, ox.NamedNode | ox.BlankNode):
+                continue  # a literal: kept with its offer, refused by the planner
+            if not walk.known(item):
+                self.items.append(item)  # read in the next round
+            elif walk.is_a(item, CP.PrerequisiteGroup):
+                self.items.extend(walk.out(item, CP.member))
+            elif walk.is_a(item, CP.ExperienceRequirement):
+                self.roles |= _iris(walk.out(item, CP.role))
+            elif walk.is_a(item, CP.Competency):
+                if isinstance(item, ox.NamedNode):
+                    self.needed.add(item.value)
+            elif walk.is_a(item, CP.LearningOpportunity):
+                self.offers.add(item)
+
+
 def neighbourhood(
     source: TripleSource,
     targets: Iterable[str],
@@ -184,104 +374,29 @@ def neighbourhood(
     """
     walk = _Walk(source)
     walk.add(source.everything(RDFS_SUBCLASSOF))
-    roles: set[str] = set()  # roles whose requirements are needed (targets, experience roles)
-    needed: set[str] = set()  # competencies whose teachers and narrower ones are needed
-    offers: set[str] = set()
-    items: list[Term] = []  # prerequisite items still to classify
-    role_queue: set[str] = set(targets)
-    needed_queue: set[str] = set()
-    offer_queue: set[str] = set(holds) | set(include)
-    done_roles: set[str] = set()
-    done_needed: set[str] = set()
-    blank_offers: list[ox.BlankNode] = []
-    while role_queue or needed_queue or offer_queue or items or blank_offers:
-        walk.describe(role_queue | needed_queue | offer_queue)
-        new_roles = sorted(role_queue - done_roles)
-        if new_roles:  # every gate about these roles: their months are the steps' thresholds
-            walk.add(source.describe_subjects(CP.role, new_roles))
-        for role in new_roles:
-            done_roles.add(role)
-            node = ox.NamedNode(role)
-            for prop in (CP.requires, CP.recommends):
-                needed_queue.update(_iris(walk.out(node, prop)))
-            items.extend(walk.out(node, CP.requiresExperience))
-        roles |= role_queue
-        role_queue = set()
-        new_needed = needed_queue - done_needed
-        done_needed |= new_needed
-        needed |= new_needed
-        needed_queue = set()
-        if new_needed:
-            batch = sorted(new_needed)
-            walk.add(source.describe_subjects(SKOS_BROADER, batch))
-            walk.add(source.describe_subjects(CP.teaches, batch))
-            for narrower in walk.subjects(SKOS_BROADER, batch):
-                if isinstance(narrower, ox.NamedNode):
-                    needed_queue.add(narrower.value)
-            for teacher in walk.subjects(CP.teaches, batch):
-                if isinstance(teacher, ox.NamedNode):
-                    offer_queue.add(teacher.value)
-                else:
-                    blank_offers.append(teacher)
-        fresh = sorted(offer_queue - offers)
-        offers.update(fresh)
-        offer_queue = set()
-        subjects: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(o) for o in fresh]
-        subjects += blank_offers
-        blank_offers = []
-        for offer in subjects:
-            walk.describe(_iris(walk.out(offer, CP.offeredBy)) | _iris(walk.out(offer, CP.teaches)))
-            items.extend(walk.out(offer, CP.prerequisite))
-        walk.describe(_iris(items))
-        pending, items = items, []
-        for item in pending:
-            if not isinstance(item, ox.NamedNode | ox.BlankNode):
-                continue  # a literal: kept with its offer, refused by the planner
-            if walk.is_a(item, CP.PrerequisiteGroup):
-                members = walk.out(item, CP.member)
-                walk.describe(_iris(members))
-                items.extend(m for m in members if not walk.is_a(m, CP.PrerequisiteGroup))
-            elif walk.is_a(item, CP.ExperienceRequirement):
-                for worked in walk.out(item, CP.role):
-                    if isinstance(worked, ox.NamedNode) and worked.value not in done_roles:
-                        role_queue.add(worked.value)
-            elif walk.is_a(item, CP.Competency):
-                if isinstance(item, ox.NamedNode) and item.value not in done_needed:
-                    needed_queue.add(item.value)
-            elif walk.is_a(item, CP.LearningOpportunity):
-                if isinstance(item, ox.NamedNode) and item.value not in offers:
-                    offer_queue.add(item.value)
-    _milestone_roles(walk, source, offers, set(have), roles)
+    question = _Question(walk)
+    question.roles |= set(targets)
+    question.offers |= {ox.NamedNode(o) for o in (*holds, *include)}
+    question.reach |= set(have)
+    while True:
+        question.settle()
+        iris, links = question.request()
+        if not iris and not any(links.values()):
+            break
+        walk.fetch(iris, links)
+    _milestone_roles(walk, question)
     return KnowledgeGraph(walk.small, list(getattr(source, "sources", [])))
 
 
-def _milestone_roles(
-    walk: _Walk, source: TripleSource, offers: set[str], have: set[str], roles: set[str]
-) -> None:
-    """Roles that need a competency (or a broader one) the person has or could learn here."""
-    reachable = set(have)
-    for offer in offers:
-        reachable |= _iris(walk.out(ox.NamedNode(offer), CP.teaches))
-    seen = set(reachable)
-    frontier = set(reachable)
-    while frontier:  # broader ancestors: a narrower competency meets a broader requirement
-        walk.describe(frontier)
-        nxt = set()
-        for competency in frontier:
-            nxt |= _iris(walk.out(ox.NamedNode(competency), SKOS_BROADER))
-        frontier = nxt - seen
-        seen |= frontier
-    batch = sorted(seen)
-    if batch:
-        walk.add(source.describe_subjects(CP.requires, batch))
-    found = walk.subjects(CP.requires, batch)
-    needed: set[str] = set()
-    for role in found:
-        if isinstance(role, ox.NamedNode) and role.value in roles:
-            continue
-        for prop in (CP.requires, CP.recommends):
-            needed |= _iris(walk.out(role, prop))
-        for gate in walk.out(role, CP.requiresExperience):  # months as a role: name that role
+def _milestone_roles(walk: _Walk, question: _Question) -> None:
+    """Read the roles a plan from here could meet (module docstring), with their gates' roles."""
+    walk.rounds += 1
+    found = walk.source.milestone_candidates(sorted(question.reach), sorted(question.roles))
+    roles = [r for r in found if r not in question.roles]
+    walk.fetch(roles, {})
+    named: set[str] = set()
+    for role in roles:  # months as a role: that role is named (its kind is checked)
+        for gate in walk.out(ox.NamedNode(role), CP.requiresExperience):
             if isinstance(gate, ox.NamedNode | ox.BlankNode):
-                needed |= _iris(walk.out(gate, CP.role))
-    walk.describe(needed)
+                named |= _iris(walk.out(gate, CP.role))
+    walk.fetch(named, {})

@@ -34,12 +34,8 @@ from certpath.graph import (
 )
 from certpath.namespaces import CP, SKOS_BROADER, sparql_prologue
 from certpath.remote import Endpoint
+from certpath.remote_fetch import BATCH, DEPTH, RemoteSource, read_closure, values
 from certpath.sparql.results import QueryResult
-
-#: Entities per batched look-up (a VALUES block); halved when an answer hits the server's cap.
-BATCH = 400
-#: Blank nodes deep below an entity fetched in one answer (deeper ones cost another answer).
-DEPTH = 3
 
 #: ASK: does some qualified link lack its direct triple (vocabulary rule 1)?
 RULE_1_GAP = """ASK {
@@ -52,37 +48,11 @@ RULE_1_GAP = """ASK {
 }"""
 
 
-def _closure_query(roots: str, depth: int) -> str:
-    """Triples of the entities bound to ``?root`` (by *roots*) and of every node below them that
-    belongs to their description: blank nodes, and objects of the closure links.
-
-    A row's subject is its deepest bound ``?bN`` (else ``?root``): no ``BIND``, which Virtuoso's
-    compiler fails on in this shape ("sparp_gp_deprecate").
-    """
-    from certpath.neighbourhood import CLOSURE_LINKS
-
-    links = ", ".join(f"<{link}>" for link in sorted(CLOSURE_LINKS))
-    branches = ["{ ?root ?p ?o }"]
-    for level in range(1, depth + 1):
-        steps = " ".join(
-            f"?{'root' if i == 1 else f'b{i - 1}'} ?p{i} ?b{i} . "
-            f"FILTER(isBlank(?b{i}) || ?p{i} IN ({links}))"
-            for i in range(1, level + 1)
-        )
-        branches.append(f"{{ {steps} ?b{level} ?p ?o }}")
-    chain = " ".join(f"?b{i}" for i in range(1, depth + 1))
-    return f"SELECT ?root {chain} ?p ?o WHERE {{ {roots} {' UNION '.join(branches)} }}"
-
-
 #: Links whose objects a neighbourhood walk describes next (read ahead by :meth:`describe`).
 _READ_AHEAD = frozenset(
     {CP.offeredBy, CP.teaches, CP.prerequisite, CP.member, CP.requires, CP.recommends,
      CP.role, SKOS_BROADER}
 )  # fmt: skip
-
-
-def _values(variable: str, iris: Sequence[str]) -> str:
-    return f"VALUES ?{variable} {{ " + " ".join(f"<{iri}>" for iri in iris) + " }"
 
 
 def _owner_chains(start: str, depth: int) -> str:
@@ -355,9 +325,9 @@ class RemoteGraph(KnowledgeGraph):
     # -------------------------------------------------------------- batched look-ups
     # The TripleSource protocol of certpath.neighbourhood: one round trip per batch.
 
-    def triple_source(self) -> RemoteGraph:
-        """This graph answers the neighbourhood walk's batched look-ups itself."""
-        return self
+    def triple_source(self) -> RemoteSource:
+        """The neighbourhood walk's reads: a frontier per query, planning properties only."""
+        return RemoteSource(self)
 
     def _closure(self, roots: Iterable[Subject]) -> list[ox.Quad]:
         """The cached description of *roots* (blank nodes and closure links followed)."""
@@ -413,7 +383,7 @@ class RemoteGraph(KnowledgeGraph):
 
     def _describe_batch(self, iris: list[str]) -> None:
         try:
-            self._fetch(_values("root", iris))
+            self._fetch(values("root", iris))
         except QueryTruncated:
             if len(iris) == 1:
                 raise
@@ -430,7 +400,7 @@ class RemoteGraph(KnowledgeGraph):
 
     def _subjects_of(self, predicate: str, objects: list[str]) -> list[Subject]:
         try:
-            return self._fetch(f"{_values('target', objects)} ?root <{predicate}> ?target .")
+            return self._fetch(f"{values('target', objects)} ?root <{predicate}> ?target .")
         except QueryTruncated:
             if len(objects) == 1:
                 raise
@@ -439,37 +409,14 @@ class RemoteGraph(KnowledgeGraph):
                 predicate, objects[half:]
             )
 
-    def _fetch(self, roots: str, depth: int = DEPTH) -> list[Subject]:
+    def _fetch(self, roots: str) -> list[Subject]:
         """Fetch the descriptions of the roots that *roots* binds into the cache: the roots.
 
-        Nodes nested deeper than *depth* are asked again, deeper. A root already described keeps
-        its cached triples (and blank nodes).
+        A root already described keeps its cached triples (and blank nodes).
         """
-        from certpath.neighbourhood import CLOSURE_LINKS
-
         self._discover()
-        result = self.endpoint.select(_closure_query(roots, depth))
-        triples: set[tuple[Any, Any, Any]] = set()
-        found: set[Subject] = set()
-        for row in result.rows:
-            root, *chain, p, o = row
-            if not isinstance(root, ox.NamedNode | ox.BlankNode) or p is None or o is None:
-                continue
-            found.add(root)
-            subject = next((b for b in reversed(chain) if b is not None), root)
-            triples.add((subject, p, o))
+        triples, found = read_closure(self.endpoint, roots, known=self._described)
         subjects = {s for s, _, _ in triples}
-        unexpanded = any(
-            (
-                isinstance(o, ox.BlankNode)
-                or (isinstance(o, ox.NamedNode) and p.value in CLOSURE_LINKS)
-            )
-            and o not in subjects
-            and not (isinstance(o, ox.NamedNode) and o.value in self._described)
-            for _, p, o in triples
-        )
-        if unexpanded and depth < 4 * DEPTH:  # nested deeper than this answer reached
-            return self._fetch(roots, depth * 2)
         self._cache.extend(
             ox.Quad(s, p, o)
             for s, p, o in triples

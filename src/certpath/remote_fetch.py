@@ -1,0 +1,245 @@
+"""Batched reads of a SPARQL endpoint: entities with the blank nodes they reach, in one answer.
+
+Blank nodes cannot be named across queries, so an entity's triples always come with the closure
+of the blank nodes it reaches (and of the objects of the closure links: qualified nodes written
+as IRIs), in the same answer (:func:`read_closure`). :class:`RemoteSource` is the
+:class:`~certpath.neighbourhood.TripleSource` of a remote graph: a whole frontier of the
+neighbourhood walk per query, only the properties planning reads, batches halved when the server
+caps an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from certpath.errors import QueryTruncated
+from certpath.namespaces import CP
+from certpath.neighbourhood import CLOSURE_LINKS, PLANNING_PREDICATES
+
+if TYPE_CHECKING:
+    from certpath.remote import Endpoint
+    from certpath.remote_graph import RemoteGraph
+    from certpath.sparql.results import QueryResult
+
+__all__ = ["BATCH", "DEPTH", "RemoteSource", "closure_query", "read_closure", "values"]
+
+#: Values per batched look-up (VALUES blocks); halved when an answer hits the server's cap.
+BATCH = 400
+#: Blank nodes deep below an entity fetched in one answer (deeper ones cost another answer).
+DEPTH = 3
+#: Reachable competencies in one milestone query before it is split (a query of ~150 KB).
+MILESTONE_BATCH = 3000
+
+Subject = ox.NamedNode | ox.BlankNode
+Triple = tuple[Any, Any, Any]
+
+
+def values(variable: str, iris: Iterable[str]) -> str:
+    """A ``VALUES`` block binding ``?variable`` to *iris* (IRIs only: never user text)."""
+    return f"VALUES ?{variable} {{ " + " ".join(f"<{iri}>" for iri in iris) + " }"
+
+
+def _in(predicates: Iterable[str]) -> str:
+    return ", ".join(f"<{p}>" for p in sorted(predicates))
+
+
+def closure_query(roots: str, depth: int, predicates: frozenset[str] | None = None) -> str:
+    """Triples of the entities bound to ``?root`` (by *roots*) and of every node below them that
+    belongs to their description: blank nodes, and objects of the closure links.
+
+    With *predicates*, an IRI root contributes only triples of those predicates (and what is
+    below them); a blank root, and every node below a root, contributes all of its triples.
+    A row's subject is its deepest bound ``?bN`` (else ``?root``): no ``BIND``, which Virtuoso's
+    compiler fails on in this shape ("sparp_gp_deprecate").
+
+    >>> "?b2" in closure_query("VALUES ?root { <urn:x> }", 2)
+    True
+    """
+    links = _in(CLOSURE_LINKS)
+    only = f"(isBlank(?root) || ?{{p}} IN ({_in(predicates)}))" if predicates else ""
+    root = f"{{ ?root ?p ?o {'FILTER' + only.format(p='p') if only else ''} }}"
+    branches = [root]
+    for level in range(1, depth + 1):
+        steps = []
+        for i in range(1, level + 1):
+            above = "root" if i == 1 else f"b{i - 1}"
+            test = f"(isBlank(?b{i}) || ?p{i} IN ({links}))"
+            if i == 1 and only:
+                test = f"{test} && {only.format(p='p1')}"
+            steps.append(f"?{above} ?p{i} ?b{i} . FILTER({test})")
+        branches.append(f"{{ {' '.join(steps)} ?b{level} ?p ?o }}")
+    chain = " ".join(f"?b{i}" for i in range(1, depth + 1))
+    return f"SELECT ?root {chain} ?p ?o WHERE {{ {roots} {' UNION '.join(branches)} }}"
+
+
+def read_closure(
+    endpoint: Endpoint,
+    roots: str,
+    *,
+    predicates: frozenset[str] | None = None,
+    known: Iterable[str] = (),
+    depth: int = DEPTH,
+) -> tuple[set[Triple], set[Subject]]:
+    """The triples of the roots that *roots* binds (see :func:`closure_query`), and the roots.
+
+    Nodes nested deeper than *depth* are asked again, deeper; an IRI in *known* is not
+    expected to be expanded here (it was read before).
+    """
+    result = endpoint.select(closure_query(roots, depth, predicates))
+    triples, found = _triples(result)
+    subjects = {s for s, _, _ in triples}
+    skip = set(known)
+    unexpanded = any(
+        (isinstance(o, ox.BlankNode) or (isinstance(o, ox.NamedNode) and p.value in CLOSURE_LINKS))
+        and o not in subjects
+        and not (isinstance(o, ox.NamedNode) and o.value in skip)
+        for _, p, o in triples
+    )
+    if unexpanded and depth < 4 * DEPTH:  # nested deeper than this answer reached
+        return read_closure(endpoint, roots, predicates=predicates, known=skip, depth=depth * 2)
+    return triples, found
+
+
+def _triples(result: QueryResult) -> tuple[set[Triple], set[Subject]]:
+    triples: set[Triple] = set()
+    found: set[Subject] = set()
+    for row in result.rows:
+        root, *chain, p, o = row
+        if not isinstance(root, ox.NamedNode | ox.BlankNode) or p is None or o is None:
+            continue
+        found.add(root)
+        subject = next((b for b in reversed(chain) if b is not None), root)
+        triples.add((subject, p, o))
+    return triples, found
+
+
+def _split(units: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
+    return [units[i : i + size] for i in range(0, len(units), size)]
+
+
+class RemoteSource:
+    """The neighbourhood walk's reads from a :class:`~certpath.remote_graph.RemoteGraph`: one
+    query per frontier (per :data:`BATCH` values), planning properties only."""
+
+    def __init__(self, graph: RemoteGraph) -> None:
+        self.graph = graph
+        self.sources = graph.sources
+        #: Queries sent so far (the benchmark reports round trips per question).
+        self.requests = 0
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return self.graph.endpoint
+
+    def fetch(self, iris: Sequence[str], links: Mapping[str, Sequence[str]]) -> list[ox.Quad]:
+        """See :meth:`certpath.neighbourhood.TripleSource.fetch`."""
+        self.graph._discover()
+        units = [("", iri) for iri in iris]
+        units += [(p, o) for p, objects in links.items() for o in objects]
+        triples: set[Triple] = set()
+        for chunk in _split(units, BATCH):
+            triples |= self._fetch(chunk)
+        return [ox.Quad(s, p, o) for s, p, o in triples]
+
+    def _fetch(self, units: list[tuple[str, str]]) -> set[Triple]:
+        branches = []
+        direct = [iri for p, iri in units if not p]
+        if direct:  # with a triple: Virtuoso drops a UNION with a branch of VALUES alone
+            branches.append(f"{{ {values('root', direct)} ?root ?any ?thing }}")
+        by_link: dict[str, list[str]] = {}
+        for p, o in units:
+            if p:
+                by_link.setdefault(p, []).append(o)
+        for i, (p, objects) in enumerate(sorted(by_link.items())):
+            branches.append(f"{{ {values(f't{i}', objects)} ?root <{p}> ?t{i} . }}")
+        roots = f"{{ SELECT DISTINCT ?root WHERE {{ {' UNION '.join(branches)} }} }}"
+        try:
+            self.requests += 1
+            triples, _ = read_closure(self.endpoint, roots, predicates=PLANNING_PREDICATES)
+            return triples
+        except QueryTruncated:
+            if len(units) == 1:
+                raise
+            half = len(units) // 2
+            return self._fetch(units[:half]) | self._fetch(units[half:])
+
+    def everything(self, predicate: str) -> list[ox.Quad]:
+        """See :meth:`certpath.neighbourhood.TripleSource.everything`."""
+        self.requests += 1
+        return self.graph.everything(predicate)
+
+    def milestone_candidates(self, reachable: Sequence[str], roles: Sequence[str]) -> list[str]:
+        """See :meth:`certpath.neighbourhood.TripleSource.milestone_candidates`: counted by the
+        endpoint (one query), only the roles found travel."""
+        self.graph._discover()
+        if len(reachable) > MILESTONE_BATCH:
+            return self._candidates_in_parts(reachable, roles)
+        self.requests += 1
+        result = self.endpoint.select(_milestone_query(reachable, roles))
+        return sorted({r.value for (r,) in result.rows if isinstance(r, ox.NamedNode)})
+
+    def _candidates_in_parts(self, reachable: Sequence[str], roles: Sequence[str]) -> list[str]:
+        """The same answer for a reachable set too large for one query: candidates first (per
+        part of the set), then their requirements counted per part."""
+        found: set[str] = set()
+        parts = [
+            reachable[i : i + MILESTONE_BATCH] for i in range(0, len(reachable), MILESTONE_BATCH)
+        ]
+        for i, part in enumerate(parts):
+            self.requests += 1
+            query = _CANDIDATES.format(
+                reach=values("c", part), roles=values("w", roles if i == 0 else ())
+            )
+            found |= {
+                r.value for (r,) in self.endpoint.select(query).rows if isinstance(r, ox.NamedNode)
+            }
+        candidates = sorted(found)
+        met: dict[str, int] = {}
+        total: dict[str, int] = {}
+        for start in range(0, len(candidates), BATCH):
+            batch = candidates[start : start + BATCH]
+            self.requests += 1
+            for r, n in self.endpoint.select(_TOTALS.format(roles=values("r", batch))).rows:
+                total[_text(r)] = int(_text(n))
+            for part in parts:
+                self.requests += 1
+                query = _MET.format(roles=values("r", batch), reach=values("x", part))
+                for r, n in self.endpoint.select(query).rows:
+                    met[_text(r)] = met.get(_text(r), 0) + int(_text(n))
+        return [r for r in candidates if met.get(r, 0) == total.get(r, 0)]
+
+
+def _text(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
+
+
+_CANDIDATES = (
+    "SELECT DISTINCT ?r WHERE {{ {{ {reach} ?r <" + CP.requires + "> ?c }} UNION "
+    "{{ {roles} ?g <" + CP.role + "> ?w . ?r <" + CP.requiresExperience + "> ?g }} "
+    "FILTER(isIRI(?r)) }}"
+)
+_TOTALS = (
+    "SELECT ?r (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {roles} ?r <" + CP.requires + "> ?x "
+    "FILTER(!isLiteral(?x)) }} GROUP BY ?r"
+)
+_MET = (
+    "SELECT ?r (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {roles} {reach} ?r <"
+    + CP.requires
+    + "> ?x }} GROUP BY ?r"
+)
+
+
+def _milestone_query(reachable: Sequence[str], roles: Sequence[str]) -> str:
+    """One query: the candidates (they require a reachable competency, or have a gate about a
+    role of *roles*) whose every requirement is reachable; ``?ok`` marks a reachable one."""
+    candidates = _CANDIDATES.format(reach=values("c", reachable), roles=values("w", roles))
+    return (
+        "SELECT ?r WHERE { { SELECT ?r (COUNT(?x) AS ?all) (COUNT(?ok) AS ?met) WHERE { "
+        f"{{ SELECT DISTINCT ?r ?x ?ok WHERE {{ {{ {candidates} }} "
+        f"OPTIONAL {{ ?r <{CP.requires}> ?x FILTER(!isLiteral(?x)) "
+        f"OPTIONAL {{ {values('x', reachable)} VALUES ?ok {{ 1 }} }} }} }} }} "
+        "} GROUP BY ?r } FILTER(?all = ?met) }"
+    )

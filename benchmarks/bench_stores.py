@@ -5,18 +5,25 @@ Two set-ups, each measured against the copy-everything approach in the same run:
 * **Virtuoso** (Debian's ``virtuoso-opensource``, started here on loopback ports with a throw-away
   database) holding the synthetic graph of ``synthetic.py`` at ``--scale`` times ESCO's size
   (10: 30,000 roles, 140,000 competencies, 100,000 offers, about 7.7 M triples), loaded with
-  ``certpath --store sparql:URL load``; cold ``path``, ``gaps`` and ``query role-competencies``
-  (medians of ``--runs`` fresh processes, with their peak memory).
+  ``certpath --store sparql:URL load``; cold ``path``, ``gaps``, ``query role-competencies`` and
+  ``stats`` (medians of ``--runs`` fresh processes, with their peak memory); the copy is ``dump``.
 * **Oxigraph server** holding ESCO (``../shared/data/esco-v1.1.1``, converted by ``certpath import
-  esco``) plus the bundled data: cold ``path``; the baseline is the release before this one, which
-  copied the whole graph with one CONSTRUCT (``--old SRC``: its ``src`` folder).
+  esco``) plus the bundled data: cold ``path`` and ``query role-competencies``; the baselines are
+  the release that copied the whole graph with one CONSTRUCT (``--old SRC``: its ``src`` folder)
+  and, optionally, the previous neighbourhood walk (``--walk SRC``), on the same server.
 
-Run: ``.venv/bin/python benchmarks/bench_stores.py [--scale 10] [--runs 3] [--old /path/src]``.
+Every planning question is also run once in this process with its HTTP requests counted (the
+round trips a question costs), for this checkout and each baseline.
+
+Run: ``.venv/bin/python benchmarks/bench_stores.py [--scale 10] [--runs 3] [--old SRC] [--walk SRC]
+[--reuse DIR]``; ``--reuse`` keeps the generated data and the databases in DIR, so a second run
+skips generating and loading.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -25,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +45,26 @@ from synthetic import generate  # noqa: E402
 ESCO = ROOT.parent / "shared" / "data" / "esco-v1.1.1"
 #: Seconds one measured command may take before it is killed (reported with exit -9).
 COMMAND_TIMEOUT = 600.0
-ESCO_ROLE = "http://data.europa.eu/esco/occupation/a79170ad-0b7b-4697-864f-1748359aa10a"
+
+#: Runs ``certpath ARGS`` in this interpreter, counting HTTP requests (any release's code).
+COUNTING = """
+import sys, urllib.request
+count = [0]
+opened = urllib.request.OpenerDirector.open
+def counted(self, *args, **kwargs):
+    count[0] += 1
+    return opened(self, *args, **kwargs)
+urllib.request.OpenerDirector.open = counted
+from certpath.cli.main import cli
+try:
+    cli.main(sys.argv[1:], prog_name="certpath")
+except SystemExit:
+    pass
+finally:
+    print(f"HTTP-REQUESTS {count[0]}", file=sys.stderr)
+"""
+
+Row = dict[str, object]
 
 
 def run(
@@ -65,95 +92,140 @@ def run(
     return seconds, usage.ru_maxrss / 1024, process.returncode, err
 
 
-def median(args: list[str], runs: int, **options: object) -> tuple[float, float, int, str]:
-    results = [run(args, **options) for _ in range(runs)]  # type: ignore[arg-type]
-    code, err = results[-1][2], results[-1][3]
-    return (
-        statistics.median(r[0] for r in results),
-        max(r[1] for r in results),
-        code,
-        err.strip().splitlines()[-1] if err.strip() else "",
-    )
-
-
-def virtuoso(scale: int, runs: int, folder: Path) -> list[dict[str, object]]:
-    data = folder / f"synthetic-x{scale}.nt"
-    started = time.perf_counter()
-    generate(data, roles=3000 * scale, competencies=14000 * scale, offers=10000 * scale)
-    print(f"generated {data.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    rows: list[dict[str, object]] = []
-    with virtuoso_server(folder / "virtuoso", max_rows=10000, buffers=340000) as server:
-        rows.append(_load(server, data))
-        store = ["--store", server.store]
-        person = folder / "person.ttl"
-        person.write_text(
-            "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
-            "@prefix cpd: <https://w3id.org/certpath/data/> .\n"
-            "cpd:bench-person a cp:Person ; cp:holds cpd:o5 ; cp:hasCompetency cpd:c3 .\n",
-            encoding="utf-8",
+def requests(args: list[str], src: str | None = None) -> int | None:
+    """HTTP requests that ``certpath ARGS`` sends (None when it did not finish in time)."""
+    environment = {**os.environ, **({"PYTHONPATH": src} if src else {})}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", COUNTING, *args],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
         )
+    except subprocess.TimeoutExpired:
+        return None
+    for line in done.stderr.splitlines():
+        if line.startswith("HTTP-REQUESTS "):
+            return int(line.split()[1])
+    return None
+
+
+def measure(
+    store: str, label: str, question: str, args: list[str], runs: int, src: str | None = None
+) -> Row:
+    """Median seconds of *runs* cold processes, their peak memory, and the requests of one."""
+    results = [run(args, src=src) for _ in range(runs)]
+    code, err = results[-1][2], results[-1][3].strip()
+    trips = requests(args, src) if question in ("path", "gaps") else None
+    return {
+        "store": store,
+        "question": question,
+        "how": label,
+        "seconds": statistics.median(r[0] for r in results),
+        "runs": [round(r[0], 2) for r in results],
+        "peak_mb": max(r[1] for r in results),
+        "exit": code,
+        "requests": trips,
+        "note": err.splitlines()[-1][:160] if code and err else "",
+    }
+
+
+@contextlib.contextmanager
+def folder_for(reuse: str | None) -> Iterator[Path]:
+    if reuse:
+        path = Path(reuse)
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+    else:
+        with tempfile.TemporaryDirectory(prefix="certpath-bench-stores-") as tmp:
+            yield Path(tmp)
+
+
+def _load(server: Server, marker: Path, *files: Path | str) -> Row | None:
+    if marker.exists():
+        return None  # loaded by an earlier run (--reuse)
+    seconds, peak, code, err = run(
+        ["--store", server.store, "load", *map(str, files)], env=server.env()
+    )
+    if code:
+        raise SystemExit(f"load failed: {err}")
+    marker.write_text(f"{seconds:.1f} s, {peak:.0f} MB\n", encoding="utf-8")
+    return {"store": server.kind, "question": "load", "how": "certpath load",
+            "seconds": seconds, "peak_mb": peak, "exit": code, "requests": None,
+            "note": ""}  # fmt: skip
+
+
+def virtuoso(scale: int, runs: int, folder: Path, walk: str | None) -> list[Row]:
+    data = folder / f"synthetic-x{scale}.nt"
+    if not data.exists():
+        started = time.perf_counter()
+        generate(data, roles=3000 * scale, competencies=14000 * scale, offers=10000 * scale)
+        print(f"generated {data.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    rows: list[Row] = []
+    database = folder / f"virtuoso-x{scale}"
+    marker = folder / f"virtuoso-x{scale}.loaded"
+    name = f"Virtuoso x{scale}"
+    with virtuoso_server(database, max_rows=10000, buffers=340000, reuse=True) as server:
+        loaded = _load(server, marker, data)
+        if loaded:
+            rows.append({**loaded, "store": name})
+        store = ["--store", server.store]
         questions = {
             "path": ["path", "--target", "cpd:r17", "--holds", "cpd:o5", "--format", "json"],
             "gaps": ["gaps", "--target", "cpd:r17", "--have", "cpd:c3", "--format", "json"],
             "query role-competencies": ["query", "role-competencies", "--param", "role=cpd:r17"],
             "stats": ["stats", "--format", "json"],
         }
-        for name, args in questions.items():
-            seconds, peak, code, err = median([*store, *args], runs)
-            rows.append({"store": f"Virtuoso x{scale}", "question": name, "seconds": seconds,
-                         "peak_mb": peak, "exit": code, "note": err if code else ""})  # fmt: skip
-        seconds, peak, code, err = run([*store, "dump", "-o", str(folder / "copy.nt")])
-        note = err.strip()[-200:]
-        rows.append({"store": f"Virtuoso x{scale}", "question": "copy everything (dump)",
-                     "seconds": seconds, "peak_mb": peak, "exit": code, "note": note})  # fmt: skip
+        for question, args in questions.items():
+            rows.append(measure(name, "this checkout", question, [*store, *args], runs))
+            if walk and question in ("path", "gaps"):
+                rows.append(measure(name, "previous walk", question, [*store, *args], 1, walk))
+        copy = [*store, "dump", "-o", str(folder / "copy.nt")]
+        rows.append(measure(name, "copy everything (dump)", "dump", copy, 1))
+        (folder / "copy.nt").unlink(missing_ok=True)
     return rows
 
 
-def _load(server: Server, *files: Path | str) -> dict[str, object]:
-    seconds, peak, code, err = run(
-        ["--store", server.store, "load", *map(str, files)], env=server.env()
-    )
-    if code:
-        raise SystemExit(f"load failed: {err}")
-    return {"store": server.kind, "question": "load", "seconds": seconds, "peak_mb": peak,
-            "exit": code, "note": ""}  # fmt: skip
-
-
-def oxigraph_esco(runs: int, folder: Path, old: str | None) -> list[dict[str, object]]:
+def oxigraph_esco(runs: int, folder: Path, old: str | None, walk: str | None) -> list[Row]:
     archives = sorted(str(p) for p in ESCO.glob("*.zip"))
     if not archives:
         print(f"no ESCO archives in {ESCO}: skipping the Oxigraph/ESCO part", file=sys.stderr)
         return []
     esco = folder / "esco.nt"
-    subprocess.run([sys.executable, "-m", "certpath", "import", "esco", *archives, "-o", str(esco)],
-                   check=True, capture_output=True)  # fmt: skip
+    if not esco.exists():
+        subprocess.run([sys.executable, "-m", "certpath", "import", "esco", *archives, "-o",
+                        str(esco)], check=True, capture_output=True)  # fmt: skip
     question = ["path", "--target", "cpd:safe-product-owner", "--format", "json"]
-    rows: list[dict[str, object]] = []
+    gaps = ["gaps", "--target", "cpd:safe-product-owner", "--format", "json"]
+    name = "Oxigraph ESCO+bundled"
+    rows: list[Row] = []
     with oxigraph_server(folder / "oxigraph") as server:
-        rows.append({**_load(server, "bundled", esco), "store": "Oxigraph ESCO+bundled"})
-        for name, args in (
-            ("path", question),
-            (
-                "query role-competencies",
-                ["query", "role-competencies", "--param", "role=cpd:product-owner"],
-            ),
-        ):
-            seconds, peak, code, err = median(["--store", server.store, *args], runs)
-            rows.append({"store": "Oxigraph ESCO+bundled", "question": name, "seconds": seconds,
-                         "peak_mb": peak, "exit": code, "note": err if code else ""})  # fmt: skip
-    if old:  # the previous release on the same files, as it was used: `oxigraph load`, read-only
+        loaded = _load(server, folder / "oxigraph.loaded", "bundled", esco)
+        if loaded:
+            rows.append({**loaded, "store": name})
+        store = ["--store", server.store]
+        rows.append(measure(name, "this checkout", "path", [*store, *question], runs))
+        rows.append(measure(name, "this checkout", "gaps", [*store, *gaps], runs))
+        role = ["query", "role-competencies", "--param", "role=cpd:product-owner"]
+        rows.append(measure(name, "this checkout", "query role-competencies", [*store, *role],
+                            runs))  # fmt: skip
+        if walk:
+            rows.append(measure(name, "previous walk", "path", [*store, *question], runs, walk))
+    if old:  # the copy-everything release on the same files, as it was used: a read-only server
         copy = folder / "oxigraph-old"
-        binary = str(Path(sys.executable).with_name("oxigraph"))
-        files = [ROOT / "ontology" / "certpath.ttl", *sorted((ROOT / "data").glob("*.ttl")), esco]
-        for path in files:
-            subprocess.run([binary, "load", "--location", str(copy), "--file", str(path)],
-                           check=True, capture_output=True)  # fmt: skip
+        if not copy.exists():
+            binary = str(Path(sys.executable).with_name("oxigraph"))
+            files = [ROOT / "ontology" / "certpath.ttl", *sorted((ROOT / "data").glob("*.ttl")),
+                     esco]  # fmt: skip
+            for path in files:
+                subprocess.run([binary, "load", "--location", str(copy), "--file", str(path)],
+                               check=True, capture_output=True)  # fmt: skip
         with oxigraph_server(copy, read_only=True) as server:
-            seconds, peak, code, err = median(["--store", server.store, *question], runs, src=old)
-            rows.append({"store": "Oxigraph ESCO+bundled",
-                         "question": "path, copy everything (previous release)",
-                         "seconds": seconds, "peak_mb": peak, "exit": code,
-                         "note": err if code else ""})  # fmt: skip
+            args = ["--store", server.store, *question]
+            rows.append(measure(name, "copy everything (previous release)", "path", args, runs,
+                                old))  # fmt: skip
     return rows
 
 
@@ -161,23 +233,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
-        "--old", help="src folder of the previous release (copy-everything baseline)"
-    )
+    parser.add_argument("--old", help="src folder of the copy-everything release (403bafe)")
+    parser.add_argument("--walk", help="src folder of the previous neighbourhood walk")
+    parser.add_argument("--reuse", metavar="DIR", help="keep data and databases in DIR")
     parser.add_argument("--skip-virtuoso", action="store_true")
     parser.add_argument("--skip-esco", action="store_true")
     parser.add_argument("--command-timeout", type=float, default=COMMAND_TIMEOUT)
     options = parser.parse_args()
     globals()["COMMAND_TIMEOUT"] = options.command_timeout
-    with tempfile.TemporaryDirectory(prefix="certpath-bench-stores-") as tmp:
-        folder = Path(tmp)
-        rows = [] if options.skip_virtuoso else virtuoso(options.scale, options.runs, folder)
+    with folder_for(options.reuse) as folder:
+        rows: list[Row] = []
         if not options.skip_esco:
-            rows += oxigraph_esco(options.runs, folder, options.old)
-    print("| store | question | seconds (median) | peak MB | exit | note |")
-    print("|---|---|---:|---:|---:|---|")
+            rows += oxigraph_esco(options.runs, folder, options.old, options.walk)
+        if not options.skip_virtuoso:
+            rows += virtuoso(options.scale, options.runs, folder, options.walk)
+    print("| store | question | how | seconds (median) | peak MB | HTTP requests | exit | note |")
+    print("|---|---|---|---:|---:|---:|---:|---|")
     for row in rows:
-        print(f"| {row['store']} | {row['question']} | {row['seconds']:.2f} | {row['peak_mb']:.0f} "
+        print(f"| {row['store']} | {row['question']} | {row['how']} | {row['seconds']:.2f} "
+              f"| {row['peak_mb']:.0f} | {row['requests'] if row['requests'] is not None else ''} "
               f"| {row['exit']} | {row['note']} |")  # fmt: skip
     print(json.dumps(rows), file=sys.stderr)
 

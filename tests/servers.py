@@ -125,13 +125,15 @@ def virtuoso_ini(
 
 @contextlib.contextmanager
 def virtuoso_server(
-    folder: Path, *, max_rows: int = 10000, buffers: int = 10000
+    folder: Path, *, max_rows: int = 10000, buffers: int = 10000, reuse: bool = False
 ) -> Iterator[Server]:
     """Virtuoso open source on *folder*: reads at /sparql, digest-authenticated writes at
-    /sparql-auth as ``dba`` with a fresh random password."""
+    /sparql-auth as ``dba`` with a fresh random password (with *reuse*, a database folder
+    that already exists is opened for reading only: no credentials)."""
     if VIRTUOSO is None or ISQL is None or not VIRTUOSO_INI.is_file():
         raise RuntimeError("virtuoso-opensource is not installed (make virtuoso installs it)")
     sql_port, http_port = free_port(), free_port()
+    existed = (folder / "virtuoso.db").is_file()
     folder.mkdir(parents=True, exist_ok=True)
     ini = virtuoso_ini(folder, sql_port, http_port, max_rows, buffers)
     log = (folder / "virtuoso.out").open("wb")
@@ -143,7 +145,10 @@ def virtuoso_server(
     )
     base = f"http://127.0.0.1:{http_port}"
     try:
-        wait_for(f"{base}/sparql?query=ASK%7B%7D", process)
+        wait_for(f"{base}/sparql?query=ASK%7B%7D", process, seconds=600 if reuse else 60)
+        if reuse and existed:
+            yield Server("virtuoso", f"{base}/sparql", f"{base}/sparql-auth", folder=folder)
+            return
         password = "cp" + secrets.token_hex(
             12
         )  # a word: SET PASSWORD reads a leading digit as a number

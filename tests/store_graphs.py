@@ -125,3 +125,120 @@ def write_synthetic(
         ox.serialize(parts[part], str(path), format=fmt)
         files.append(path)
     return files
+
+
+def write_planning_catalogue(folder: Path, *, seed: int = 11) -> list[Path]:
+    """A catalogue with every construct planning reads, for comparing a store's neighbourhood
+    with the whole graph: blank and IRI k-of-n groups (with offers, competencies and experience
+    gates as members), experience gates on roles, on offers and in groups (blank and IRI),
+    roles worked in that need months in another, competency prerequisites that form cycles
+    ("may supply"), a prerequisite chain 12 offers deep, a competency hierarchy with a second
+    broader link on some, a role with only an experience gate; four formats, several files."""
+    rng = random.Random(seed)
+    a, label = ox.NamedNode(RDF_TYPE), ox.NamedNode(SKOS_PREFLABEL)
+    parts: dict[str, list[ox.Triple]] = {"competencies": [], "offers": [], "roles": [], "rest": []}
+
+    def t(part: str, s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: object) -> None:
+        parts[part].append(ox.Triple(s, p, o))  # type: ignore[arg-type]
+
+    comps = [_n(f"pc{i}") for i in range(80)]
+    for i, c in enumerate(comps):
+        t("competencies", c, a, ox.NamedNode(CP.Competency))
+        t("competencies", c, label, ox.Literal(f"Planning skill {i}", language="en"))
+        if i >= 8:
+            t("competencies", c, ox.NamedNode(SKOS_BROADER), comps[rng.randrange(0, i // 2)])
+        if i >= 8 and i % 10 == 3:
+            t("competencies", c, ox.NamedNode(SKOS_BROADER), comps[rng.randrange(0, 8)])
+    gates = 0
+
+    def gate(part: str, role: ox.NamedNode, months: int) -> ox.NamedNode | ox.BlankNode:
+        nonlocal gates
+        gates += 1
+        node: ox.NamedNode | ox.BlankNode = ox.BlankNode() if gates % 2 else _n(f"pe{gates}")
+        t(part, node, a, ox.NamedNode(CP.ExperienceRequirement))
+        t(part, node, _p("role"), role)
+        t(part, node, _p("months"), _int(months))
+        return node
+
+    def requirements(part: str, r: ox.NamedNode, needs: list[ox.NamedNode], i: int) -> None:
+        for j, c in enumerate(needs):
+            node = ox.BlankNode() if (i + j) % 2 else _n(f"{r.value.rsplit('/', 1)[1]}-q{j}")
+            t(part, r, _p("qualifiedRequirement"), node)
+            t(part, node, _p("competency"), c)
+            t(part, node, _p("level"), _int(rng.randint(1, 3)))
+
+    worked = [_n("pw0"), _n("pw1")]
+    for i, w in enumerate(worked):
+        t("roles", w, a, ox.NamedNode(CP.Role))
+        t("roles", w, label, ox.Literal(f"Worked role {i}", language="en"))
+        requirements("roles", w, rng.sample(comps[:20], 2), i)
+    t("roles", worked[1], _p("requiresExperience"), gate("roles", worked[0], 6))
+    providers = [_n("pp0"), _n("pp1")]
+    for i, p in enumerate(providers):
+        t("rest", p, a, ox.NamedNode(CP.Provider))
+        t("rest", p, label, ox.Literal(f"Planning provider {i}", language="en"))
+    offers = [_n(f"po{i}") for i in range(40)]
+    teaches: dict[int, list[ox.NamedNode]] = {}
+    for i, o in enumerate(offers):
+        t("offers", o, a, ox.NamedNode(CP.Certification if i % 2 else CP.Course))
+        t("offers", o, label, ox.Literal(f"Planning offer {i}", language="en"))
+        t("offers", o, _p("offeredBy"), providers[i % 2])
+        t("offers", o, _p("durationHours"), _dec(rng.randint(1, 30)))
+        t("offers", o, _p("cost"), _dec(rng.randint(0, 20) * 50))
+        t("offers", o, _p("currency"), ox.Literal("EUR"))
+        teaches[i] = rng.sample(comps, rng.randint(1, 3))
+        for j, c in enumerate(teaches[i]):
+            node: ox.NamedNode | ox.BlankNode = ox.BlankNode() if j % 2 == 0 else _n(f"po{i}-o{j}")
+            t("offers", o, _p("qualifiedOutcome"), node)
+            t("offers", node, _p("competency"), c)
+            t("offers", node, _p("level"), _int(rng.randint(1, 5)))
+        if 1 <= i <= 12:  # a chain 12 deep
+            t("offers", o, _p("prerequisite"), offers[i - 1])
+    for i in range(13, 40):
+        o = offers[i]
+        if rng.random() < 0.5:  # a competency another offer teaches: "may supply" cycles
+            t("offers", o, _p("prerequisite"), rng.choice(teaches[rng.randrange(13, 40)]))
+        if i % 5 == 0:  # a k-of-n group, blank or IRI
+            group: ox.NamedNode | ox.BlankNode = ox.BlankNode() if i % 10 else _n(f"pg{i}")
+            part = "offers" if isinstance(group, ox.BlankNode) else "rest"
+            t("offers", o, _p("prerequisite"), group)
+            t(part, group, a, ox.NamedNode(CP.PrerequisiteGroup))
+            members: list[ox.NamedNode | ox.BlankNode] = rng.sample(offers[:i], 2)
+            if i % 3 == 0:
+                members.append(rng.choice(comps))
+            if i % 4 == 0:
+                members.append(gate(part, rng.choice(worked), rng.choice([6, 12])))
+            t(part, group, _p("minCount"), _int(rng.randint(1, 2)))
+            for m in members:
+                t(part, group, _p("member"), m)
+        if i % 7 == 0:  # months as a worked role before the offer
+            t("offers", o, _p("prerequisite"), gate("offers", rng.choice(worked), 12))
+    for i in range(12):
+        r = _n(f"pr{i}")
+        t("roles", r, a, ox.NamedNode(CP.Role))
+        t("roles", r, label, ox.Literal(f"Planning role {i}", language="en"))
+        if i < 4:  # needs only what some offers teach together: milestones of other questions
+            needs = sorted({c for k in rng.sample(range(40), 2) for c in teaches[k]}, key=str)[:4]
+        else:
+            needs = rng.sample(comps, rng.randint(2, 5))
+        requirements("roles", r, needs, i)
+        t("roles", r, _p("recommends"), rng.choice(comps))
+        if i % 3 == 1:
+            t("roles", r, _p("requiresExperience"), gate("roles", rng.choice(worked), 12))
+    only = _n("pr12")  # an experience gate and nothing else
+    t("roles", only, a, ox.NamedNode(CP.Role))
+    t("roles", only, label, ox.Literal("Planning role 12", language="en"))
+    t("roles", only, _p("requiresExperience"), gate("roles", worked[0], 24))
+    formats = {
+        "competencies": ("planning-competencies.ttl", ox.RdfFormat.TURTLE),
+        "offers": ("planning-offers.nt", ox.RdfFormat.N_TRIPLES),
+        "roles": ("planning-roles.jsonld", ox.RdfFormat.JSON_LD),
+        "rest": ("planning-rest.rdf", ox.RdfFormat.RDF_XML),
+    }
+    files = []
+    folder.mkdir(parents=True, exist_ok=True)
+    for part, (name, fmt) in formats.items():
+        path = folder / name
+        ox.serialize(parts[part], str(path), format=fmt)
+        files.append(path)
+    return files

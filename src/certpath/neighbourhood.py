@@ -39,6 +39,7 @@ from certpath.namespaces import (
 
 __all__ = [
     "CLOSURE_LINKS",
+    "HOPS",
     "PLANNING_PREDICATES",
     "StoreSource",
     "TripleSource",
@@ -92,16 +93,28 @@ PLANNING_PREDICATES = frozenset(
 )
 
 
+#: ``skos:broader`` links a request follows below the competencies it names (and one more above
+#: them), in the same answer: hierarchies cost a round trip per four levels, not per level.
+HOPS = 3
+
+
 class TripleSource(Protocol):
     """Where a neighbourhood is read from: a local store, or a remote SPARQL endpoint."""
 
     def fetch(
-        self, iris: Sequence[str], links: Mapping[str, Sequence[str]]
+        self,
+        iris: Sequence[str],
+        links: Mapping[str, Sequence[str]],
+        ancestors: Sequence[str] = (),
     ) -> Iterable[ox.Quad | ox.Triple]:
-        """The :data:`PLANNING_PREDICATES` triples of *iris* and of every subject (IRI or
-        blank) with a ``links[p]`` link to one of its objects, plus every triple of each blank
-        node (and object of a :data:`CLOSURE_LINKS` link) they reach, recursively; a blank
-        subject is read whole."""
+        """What one request reads (:data:`PLANNING_PREDICATES` of each IRI, every triple of
+        each blank node and of what it reaches, recursively, see :data:`CLOSURE_LINKS`):
+
+        * *iris*;
+        * every subject (IRI or blank) with a ``links[p]`` link to one of its objects, or to a
+          node narrower than one of them by at most :data:`HOPS` ``skos:broader`` links;
+        * *ancestors*, and every node broader than one of them by at most ``HOPS + 1`` links.
+        """
         ...
 
     def everything(self, predicate: str) -> Iterable[ox.Quad | ox.Triple]:
@@ -123,14 +136,21 @@ class StoreSource:
         #: Where the triples came from (error messages name the file).
         self.sources = kg.sources
 
-    def fetch(self, iris: Sequence[str], links: Mapping[str, Sequence[str]]) -> list[ox.Quad]:
-        roots: set[Node] = {ox.NamedNode(i) for i in iris}
+    def fetch(
+        self,
+        iris: Sequence[str],
+        links: Mapping[str, Sequence[str]],
+        ancestors: Sequence[str] = (),
+    ) -> list[ox.Quad]:
+        roots: set[Node] = {ox.NamedNode(i) for i in (*iris, *ancestors)}
         for predicate, objects in links.items():
             link = ox.NamedNode(predicate)
-            for o in objects:
-                for q in self.kg.quads(None, link, ox.NamedNode(o)):
+            below = _hops(self.kg, [ox.NamedNode(o) for o in objects], HOPS, down=True)
+            for o in below:
+                for q in self.kg.quads(None, link, o):
                     if isinstance(q.subject, ox.NamedNode | ox.BlankNode):
                         roots.add(q.subject)
+        roots |= _hops(self.kg, [ox.NamedNode(a) for a in ancestors], HOPS + 1, down=False)
         return _described(self.kg, roots)
 
     def everything(self, predicate: str) -> list[ox.Quad]:
@@ -164,6 +184,25 @@ class StoreSource:
                 for q in self.kg.quads(r, requires, None)
             )
         )
+
+
+def _hops(kg: KnowledgeGraph, start: Iterable[Node], hops: int, *, down: bool) -> set[Node]:
+    """*start* and every node narrower (*down*) or broader than one of them by at most *hops*
+    ``skos:broader`` links."""
+    broader = ox.NamedNode(SKOS_BROADER)
+    found: set[Node] = set(start)
+    frontier = set(found)
+    for _ in range(hops):
+        nxt: set[Node] = set()
+        for node in frontier:
+            quads = kg.quads(None, broader, node) if down else kg.quads(node, broader, None)
+            for q in quads:
+                other = q.subject if down else q.object
+                if isinstance(other, ox.NamedNode | ox.BlankNode) and other not in found:
+                    nxt.add(other)
+        found |= nxt
+        frontier = nxt
+    return found
 
 
 def _described(kg: KnowledgeGraph, roots: Iterable[Node]) -> list[ox.Quad]:
@@ -205,18 +244,33 @@ class _Walk:
             ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
         )
 
-    def fetch(self, iris: Iterable[str], links: Mapping[str, Iterable[str]]) -> None:
+    def fetch(
+        self,
+        iris: Iterable[str],
+        links: Mapping[str, Iterable[str]] | None = None,
+        ancestors: Iterable[str] = (),
+    ) -> None:
         new = sorted(set(iris) - self.fetched)
-        asked = {p: sorted(set(o)) for p, o in links.items() if o}
-        if new or asked:
+        asked = {p: sorted(set(o)) for p, o in (links or {}).items() if o}
+        above = sorted(set(ancestors) - self.fetched)
+        if new or asked or above:
             self.fetched.update(new)
             self.rounds += 1
-            quads = list(self.source.fetch(new, asked))
+            quads = list(self.source.fetch(new, asked, above))
             self.add(quads)
             # An IRI subject of an answer was read with (at least) its planning triples.
             self.fetched.update(
                 q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)
             )
+            self.fetched.update(above)
+
+    def below(self, competency: str, hops: int) -> set[str]:
+        """*competency* and the IRIs narrower than it by at most *hops* links, read here."""
+        found, frontier = {competency}, {competency}
+        for _ in range(hops):
+            frontier = _iris(self.subjects(SKOS_BROADER, frontier)) - found
+            found |= frontier
+        return found
 
     def known(self, node: Term) -> bool:
         """Whether *node*'s triples are here (a blank node comes with its owner's answer)."""
@@ -274,18 +328,20 @@ class _Question:
         self.reach: set[str] = set()  # what the person has or could learn, and broader ones
         self.items: list[Term] = []  # prerequisite items still to classify
         self.other: set[str] = set()  # entities read for their kind and label (providers)
-        self.linked: set[str] = set()  # roles and competencies whose in-links were asked for
+        self.linked: set[str] = set()  # roles and competencies whose in-links were read
+        self.asked: set[str] = set()  # competencies whose in-links the last round asked for
         self.done_roles: set[str] = set()  # what has been looked at, by kind
         self.done_needed: set[str] = set()
         self.done_offers: set[Node] = set()
         self.done_reach: set[str] = set()
 
-    def request(self) -> tuple[set[str], dict[str, set[str]]]:
-        """What the next round asks for: entities not read yet, in-links not asked for yet."""
+    def request(self) -> tuple[set[str], dict[str, set[str]], set[str]]:
+        """What the next round asks for: entities not read yet, in-links not asked for yet,
+        and what the person could reach with the competencies above it."""
         walk = self.walk
         iris = {
             i
-            for i in self.roles | self.needed | self.reach | self.other | _iris(self.items)
+            for i in self.roles | self.needed | self.other | _iris(self.items)
             if i not in walk.fetched
         }
         iris |= {o.value for o in self.offers if isinstance(o, ox.NamedNode)} - walk.fetched
@@ -295,8 +351,17 @@ class _Question:
         for competency in self.needed - self.linked:
             links[SKOS_BROADER].add(competency)
             links[CP.teaches].add(competency)
-        self.linked |= self.roles | self.needed
-        return iris, links
+        self.linked |= self.roles
+        self.asked = self.needed - self.linked
+        above = {c for c in self.reach if c not in walk.fetched}
+        return iris - above, links, above
+
+    def answered(self) -> None:
+        """After a round: the competencies whose narrower ones and teachers it read (those
+        asked for, and what lies at most :data:`HOPS` links below them)."""
+        for competency in self.asked:
+            self.linked |= self.walk.below(competency, HOPS)
+        self.asked = set()
 
     def _size(self) -> tuple[int, ...]:
         return (len(self.roles), len(self.needed), len(self.offers), len(self.reach),
@@ -380,10 +445,11 @@ def neighbourhood(
     question.reach |= set(have)
     while True:
         question.settle()
-        iris, links = question.request()
-        if not iris and not any(links.values()):
+        iris, links, above = question.request()
+        if not iris and not any(links.values()) and not above:
             break
-        walk.fetch(iris, links)
+        walk.fetch(iris, links, above)
+        question.answered()
     _milestone_roles(walk, question)
     return KnowledgeGraph(walk.small, list(getattr(source, "sources", [])))
 
@@ -393,10 +459,10 @@ def _milestone_roles(walk: _Walk, question: _Question) -> None:
     walk.rounds += 1
     found = walk.source.milestone_candidates(sorted(question.reach), sorted(question.roles))
     roles = [r for r in found if r not in question.roles]
-    walk.fetch(roles, {})
+    walk.fetch(roles)
     named: set[str] = set()
     for role in roles:  # months as a role: that role is named (its kind is checked)
         for gate in walk.out(ox.NamedNode(role), CP.requiresExperience):
             if isinstance(gate, ox.NamedNode | ox.BlankNode):
                 named |= _iris(walk.out(gate, CP.role))
-    walk.fetch(named, {})
+    walk.fetch(named)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from certpath.errors import QueryTruncated
-from certpath.namespaces import CP
-from certpath.neighbourhood import CLOSURE_LINKS, PLANNING_PREDICATES
+from certpath.namespaces import CP, SKOS_BROADER
+from certpath.neighbourhood import CLOSURE_LINKS, HOPS, PLANNING_PREDICATES
 
 if TYPE_CHECKING:
     from certpath.remote import Endpoint
@@ -116,8 +116,47 @@ def _triples(result: QueryResult) -> tuple[set[Triple], set[Subject]]:
     return triples, found
 
 
+#: The unit kind of :meth:`RemoteSource.fetch` for an IRI read with its broader ancestors.
+_ABOVE = "^"
+
+
 def _split(units: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
     return [units[i : i + size] for i in range(0, len(units), size)]
+
+
+def _chain(start: str, end: str, hops: int, name: str, up: bool) -> str:
+    """``skos:broader`` triples linking *start* to *end* in *hops* steps, downwards (*end*
+    narrower than *start*) or upwards (*end* broader)."""
+    nodes = [start, *(f"?{name}{k}" for k in range(1, hops)), end]
+    link = f"<{SKOS_BROADER}>"
+    return " ".join(
+        f"{nodes[k]} {link} {nodes[k + 1]} ." if up else f"{nodes[k + 1]} {link} {nodes[k]} ."
+        for k in range(hops)
+    )
+
+
+def _roots(units: list[tuple[str, str]]) -> str:
+    """The subquery binding ``?root`` for the units of one request (see ``fetch``)."""
+    direct = [iri for p, iri in units if p in ("", _ABOVE)]
+    branches = []
+    if direct:  # with a triple: Virtuoso drops a UNION with a branch of VALUES alone
+        branches.append(f"{{ {values('root', direct)} ?root ?any ?thing }}")
+    by_link: dict[str, list[str]] = {}
+    for p, o in units:
+        if p:
+            by_link.setdefault(p, []).append(o)
+    for i, (p, objects) in enumerate(sorted(by_link.items())):
+        if p == _ABOVE:
+            ways = [_chain(f"?t{i}", "?root", k, f"y{i}_", up=True) for k in range(1, HOPS + 2)]
+        else:
+            ways = [f"?root <{p}> ?t{i} ."]
+            ways += [
+                f"{_chain(f'?t{i}', f'?x{i}_{k}', k, f'x{i}_', up=False)} ?root <{p}> ?x{i}_{k} ."
+                for k in range(1, HOPS + 1)
+            ]
+        union = " UNION ".join(f"{{ {way} }}" for way in ways)
+        branches.append(f"{{ {values(f't{i}', objects)} {union} }}")
+    return f"{{ SELECT DISTINCT ?root WHERE {{ {' UNION '.join(branches)} }} }}"
 
 
 class RemoteSource:
@@ -134,31 +173,26 @@ class RemoteSource:
     def endpoint(self) -> Endpoint:
         return self.graph.endpoint
 
-    def fetch(self, iris: Sequence[str], links: Mapping[str, Sequence[str]]) -> list[ox.Quad]:
+    def fetch(
+        self,
+        iris: Sequence[str],
+        links: Mapping[str, Sequence[str]],
+        ancestors: Sequence[str] = (),
+    ) -> list[ox.Quad]:
         """See :meth:`certpath.neighbourhood.TripleSource.fetch`."""
         self.graph._discover()
         units = [("", iri) for iri in iris]
         units += [(p, o) for p, objects in links.items() for o in objects]
+        units += [(_ABOVE, a) for a in ancestors]
         triples: set[Triple] = set()
         for chunk in _split(units, BATCH):
             triples |= self._fetch(chunk)
         return [ox.Quad(s, p, o) for s, p, o in triples]
 
     def _fetch(self, units: list[tuple[str, str]]) -> set[Triple]:
-        branches = []
-        direct = [iri for p, iri in units if not p]
-        if direct:  # with a triple: Virtuoso drops a UNION with a branch of VALUES alone
-            branches.append(f"{{ {values('root', direct)} ?root ?any ?thing }}")
-        by_link: dict[str, list[str]] = {}
-        for p, o in units:
-            if p:
-                by_link.setdefault(p, []).append(o)
-        for i, (p, objects) in enumerate(sorted(by_link.items())):
-            branches.append(f"{{ {values(f't{i}', objects)} ?root <{p}> ?t{i} . }}")
-        roots = f"{{ SELECT DISTINCT ?root WHERE {{ {' UNION '.join(branches)} }} }}"
         try:
             self.requests += 1
-            triples, _ = read_closure(self.endpoint, roots, predicates=PLANNING_PREDICATES)
+            triples, _ = read_closure(self.endpoint, _roots(units), predicates=PLANNING_PREDICATES)
             return triples
         except QueryTruncated:
             if len(units) == 1:

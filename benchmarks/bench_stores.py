@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -45,6 +46,8 @@ from synthetic import generate  # noqa: E402
 ESCO = ROOT.parent / "shared" / "data" / "esco-v1.1.1"
 #: Seconds one measured command may take before it is killed (reported with exit -9).
 COMMAND_TIMEOUT = 600.0
+#: Seconds a load may take (10x ESCO into Virtuoso: tens of minutes on two cores).
+LOAD_TIMEOUT = 7200.0
 
 #: Runs ``certpath ARGS`` in this interpreter, counting HTTP requests (any release's code).
 COUNTING = """
@@ -68,7 +71,10 @@ Row = dict[str, object]
 
 
 def run(
-    args: list[str], env: dict[str, str] | None = None, src: str | None = None
+    args: list[str],
+    env: dict[str, str] | None = None,
+    src: str | None = None,
+    timeout: float | None = None,
 ) -> tuple[float, float, int, str]:
     """Run ``python -m certpath ARGS`` in a fresh process: seconds, peak MB, exit code, stderr."""
     environment = {**os.environ, **(env or {})}
@@ -82,7 +88,9 @@ def run(
         stderr=subprocess.PIPE,
     )
     assert process.stderr is not None
-    timer = threading.Timer(COMMAND_TIMEOUT, process.kill)  # a bound on every measured command
+    timer = threading.Timer(
+        timeout or COMMAND_TIMEOUT, process.kill
+    )  # a bound on every measured command
     timer.start()
     err = process.stderr.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -147,10 +155,10 @@ def _load(server: Server, marker: Path, *files: Path | str) -> Row | None:
     if marker.exists():
         return None  # loaded by an earlier run (--reuse)
     seconds, peak, code, err = run(
-        ["--store", server.store, "load", *map(str, files)], env=server.env()
+        ["--store", server.store, "load", *map(str, files)], env=server.env(), timeout=LOAD_TIMEOUT
     )
     if code:
-        raise SystemExit(f"load failed: {err}")
+        raise SystemExit(f"load failed (exit {code}): {err}")
     marker.write_text(f"{seconds:.1f} s, {peak:.0f} MB\n", encoding="utf-8")
     return {"store": server.kind, "question": "load", "how": "certpath load",
             "seconds": seconds, "peak_mb": peak, "exit": code, "requests": None,
@@ -167,6 +175,8 @@ def virtuoso(scale: int, runs: int, folder: Path, walk: str | None) -> list[Row]
     database = folder / f"virtuoso-x{scale}"
     marker = folder / f"virtuoso-x{scale}.loaded"
     name = f"Virtuoso x{scale}"
+    if not marker.exists() and database.exists():  # a load that did not finish: start afresh
+        shutil.rmtree(database)
     with virtuoso_server(database, max_rows=10000, buffers=340000, reuse=True) as server:
         loaded = _load(server, marker, data)
         if loaded:

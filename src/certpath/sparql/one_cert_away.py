@@ -33,6 +33,22 @@ class _Index:
     essential: list[tuple[str, list[tuple[str, int]]]]  # role -> [(competency, level)]
     teachers: dict[str, dict[str, int]]  # competency -> certification -> best level taught
     _able: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+    #: competency -> the roles that require it (at any level)
+    required_by: dict[str, list[str]] = field(default_factory=dict)
+    #: role -> its requirements, for the roles a person touches
+    needs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    #: (role, the certifications that close every requirement): for a person who meets none
+    #: of the role's requirements even in part, the answer does not depend on the person
+    closing_all: list[tuple[str, frozenset[str]]] = field(default_factory=list)
+
+    def closing(self, unmet: list[tuple[str, int]]) -> frozenset[str]:
+        """The certifications that teach every one of *unmet* at its level."""
+        found = self.able(*unmet[0])
+        for c, level in unmet[1:]:  # most roles are left with nothing after two or three
+            if not found:
+                break
+            found = found & self.able(c, level)
+        return found
 
     def able(self, competency: str, level: int) -> frozenset[str]:
         """The certifications that teach *competency* (or a narrower one) at *level* or above."""
@@ -73,6 +89,14 @@ def _index(kg: Any) -> _Index:
         needs = [(c, _level(data)) for c, data in sorted(s.index.requires.get(role, {}).items())]
         essential.append((role, needs))
     found = _Index(G, s, essential, teachers)
+    for role, needs in essential:
+        found.needs[role] = needs
+        for c, _ in needs:
+            found.required_by.setdefault(c, []).append(role)
+        if needs:
+            every = found.closing(needs)
+            if every:
+                found.closing_all.append((role, every))
     try:
         kg._one_cert_away = (key, found)
     except AttributeError:  # pragma: no cover - a graph that takes no attributes
@@ -136,21 +160,27 @@ def roles_one_cert_away(
     who = person_of(index.snapshot, {c: v for c, v in have.items() if c in index.G}, held_offers)
     reached = who.reach.get
     related_only = scope == "related"
-    able = index.able
     rows: list[tuple[str, str, int]] = []
-    for role, needs in index.essential:
+    # A role that needs something the person reaches is looked at requirement by requirement;
+    # every other role misses all its requirements, so its answer was computed with the index.
+    touched = {
+        r for c, level in who.reach.items() if level > 0 for r in index.required_by.get(c, ())
+    }
+    for role in touched:
+        needs = index.needs[role]
         unmet = [(c, level) for c, level in needs if reached(c, 0) < level]
         if not unmet or (max_missing is not None and len(unmet) > max_missing):
             continue
-        if related_only and not any(reached(c, 0) > 0 for c, _ in needs):
-            continue
-        closing = able(*unmet[0])
-        for c, level in unmet[1:]:  # most roles are left with nothing after two or three
-            if not closing:
-                break
-            closing = closing & able(c, level)
-        for certification in sorted(closing - who.held):
+        for certification in index.closing(unmet) - who.held:
             rows.append((role, certification, len(unmet)))
+    if not related_only:
+        for role, every in index.closing_all:
+            missing = len(index.needs[role])
+            if role in touched or (max_missing is not None and missing > max_missing):
+                continue
+            for certification in every - who.held:
+                rows.append((role, certification, missing))
+    rows.sort()
     return rows
 
 

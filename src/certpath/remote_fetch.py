@@ -24,7 +24,16 @@ if TYPE_CHECKING:
     from certpath.remote_graph import RemoteGraph
     from certpath.sparql.results import QueryResult
 
-__all__ = ["BATCH", "DEPTH", "RemoteSource", "closure_query", "read_closure", "values"]
+__all__ = [
+    "BATCH",
+    "DEPTH",
+    "RemoteSource",
+    "closure_query",
+    "owners",
+    "owners_query",
+    "read_closure",
+    "values",
+]
 
 #: Values per batched look-up (VALUES blocks); halved when an answer hits the server's cap.
 BATCH = 400
@@ -118,6 +127,43 @@ def _triples(result: QueryResult) -> tuple[set[Triple], set[Subject]]:
 
 #: The unit kind of :meth:`RemoteSource.fetch` for an IRI read with its broader ancestors.
 _ABOVE = "^"
+
+
+def owner_chains(start: str, depth: int) -> str:
+    """UNION branches binding ``?uN`` up from the blank node *start* to the first IRI."""
+    branches = []
+    for level in range(1, depth + 1):
+        steps = " ".join(
+            f"?u{i} ?q{i} ?u{i - 1} . FILTER(isBlank(?u{i - 1}))" if i > 1 else f"?u1 ?q1 {start} ."
+            for i in range(1, level + 1)
+        )
+        branches.append(f"{{ {steps} FILTER(isIRI(?u{level})) }}")
+    return " UNION ".join(branches)
+
+
+def owners(result: QueryResult) -> list[str]:
+    """The owner IRIs of an answer of :func:`owners_query`: the IRI among each row's terms."""
+    found = {term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)}
+    return sorted(found)
+
+
+def owners_query(predicate: str, depth: int, values: str = "", target: str = "?x") -> str:
+    """The entities (IRIs) that own a blank node with a triple of *predicate* (to *target*).
+
+    An IRI whose *predicate* points at a blank node owns it; a blank node subject of
+    *predicate* is owned by the first IRI above it.
+    """
+    ups = " ".join(f"?u{i}" for i in range(1, depth + 1))
+    link = f"?b <{predicate}> {target}" if predicate else f"?b ?any {target}"
+    direct = (
+        f"{{ ?owner <{predicate}> ?x . FILTER(isIRI(?owner) && isBlank(?x)) }} UNION "
+        if target == "?x"
+        else ""
+    )
+    return (
+        f"SELECT DISTINCT ?owner {ups} WHERE {{ {values} {direct}{{ {link} . "
+        f"FILTER(isBlank(?b)) {{ {owner_chains('?b', depth)} }} }} }}"
+    )
 
 
 def _split(units: list[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:

@@ -16,7 +16,7 @@ the server's own system graphs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,15 @@ from certpath.graph import (
 )
 from certpath.namespaces import CP, SKOS_BROADER, sparql_prologue
 from certpath.remote import Endpoint
-from certpath.remote_fetch import BATCH, DEPTH, RemoteSource, read_closure, values
+from certpath.remote_fetch import (
+    BATCH,
+    DEPTH,
+    RemoteSource,
+    owners,
+    owners_query,
+    read_closure,
+    values,
+)
 from certpath.sparql.results import QueryResult
 
 #: ASK: does some qualified link lack its direct triple (vocabulary rule 1)?
@@ -53,43 +61,6 @@ _READ_AHEAD = frozenset(
     {CP.offeredBy, CP.teaches, CP.prerequisite, CP.member, CP.requires, CP.recommends,
      CP.role, SKOS_BROADER}
 )  # fmt: skip
-
-
-def _owner_chains(start: str, depth: int) -> str:
-    """UNION branches binding ``?uN`` up from the blank node *start* to the first IRI."""
-    branches = []
-    for level in range(1, depth + 1):
-        steps = " ".join(
-            f"?u{i} ?q{i} ?u{i - 1} . FILTER(isBlank(?u{i - 1}))" if i > 1 else f"?u1 ?q1 {start} ."
-            for i in range(1, level + 1)
-        )
-        branches.append(f"{{ {steps} FILTER(isIRI(?u{level})) }}")
-    return " UNION ".join(branches)
-
-
-def _owners(result: QueryResult) -> list[str]:
-    """The owner IRIs of an answer of :func:`_owners_query`: the IRI among each row's terms."""
-    found = {term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)}
-    return sorted(found)
-
-
-def _owners_query(predicate: str, depth: int, values: str = "", target: str = "?x") -> str:
-    """The entities (IRIs) that own a blank node with a triple of *predicate* (to *target*).
-
-    An IRI whose *predicate* points at a blank node owns it; a blank node subject of
-    *predicate* is owned by the first IRI above it.
-    """
-    ups = " ".join(f"?u{i}" for i in range(1, depth + 1))
-    link = f"?b <{predicate}> {target}" if predicate else f"?b ?any {target}"
-    direct = (
-        f"{{ ?owner <{predicate}> ?x . FILTER(isIRI(?owner) && isBlank(?x)) }} UNION "
-        if target == "?x"
-        else ""
-    )
-    return (
-        f"SELECT DISTINCT ?owner {ups} WHERE {{ {values} {direct}{{ {link} . "
-        f"FILTER(isBlank(?b)) {{ {_owner_chains('?b', depth)} }} }} }}"
-    )
 
 
 @dataclass
@@ -323,7 +294,8 @@ class RemoteGraph(KnowledgeGraph):
         return preferred, aliases
 
     # -------------------------------------------------------------- batched look-ups
-    # The TripleSource protocol of certpath.neighbourhood: one round trip per batch.
+    # Triple patterns (``quads``) answered a batch of entities per round trip; the planning
+    # walk reads through ``triple_source`` (certpath.remote_fetch) instead.
 
     def triple_source(self) -> RemoteSource:
         """The neighbourhood walk's reads: a frontier per query, planning properties only."""
@@ -390,25 +362,6 @@ class RemoteGraph(KnowledgeGraph):
             self._describe_batch(iris[: len(iris) // 2])
             self._describe_batch(iris[len(iris) // 2 :])
 
-    def describe_subjects(self, predicate: str, objects: Sequence[str]) -> list[ox.Quad]:
-        """The description of every subject (IRI or blank) linked by *predicate* to *objects*."""
-        wanted = list(dict.fromkeys(objects))
-        roots: list[Subject] = []
-        for start in range(0, len(wanted), BATCH):
-            roots += self._subjects_of(predicate, wanted[start : start + BATCH])
-        return self._closure(roots)
-
-    def _subjects_of(self, predicate: str, objects: list[str]) -> list[Subject]:
-        try:
-            return self._fetch(f"{values('target', objects)} ?root <{predicate}> ?target .")
-        except QueryTruncated:
-            if len(objects) == 1:
-                raise
-            half = len(objects) // 2
-            return self._subjects_of(predicate, objects[:half]) + self._subjects_of(
-                predicate, objects[half:]
-            )
-
     def _fetch(self, roots: str) -> list[Subject]:
         """Fetch the descriptions of the roots that *roots* binds into the cache: the roots.
 
@@ -452,10 +405,10 @@ class RemoteGraph(KnowledgeGraph):
     ) -> None:
         """Triples ``_:b predicate o``: their owners described, the triples taken from them."""
         values = "VALUES ?target { " + " ".join(f"<{o}>" for o in objects) + " }"
-        result = self.endpoint.select(_owners_query(predicate or "", DEPTH, values, "?target"))
-        owners = _owners(result)
+        result = self.endpoint.select(owners_query(predicate or "", DEPTH, values, "?target"))
+        found_owners = owners(result)
         targets = {ox.NamedNode(o) for o in objects}
-        for quad in self.describe(owners):
+        for quad in self.describe(found_owners):
             if (
                 isinstance(quad.subject, ox.BlankNode)
                 and quad.object in targets
@@ -473,8 +426,8 @@ class RemoteGraph(KnowledgeGraph):
             f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(!isBlank(?s) && !isBlank(?o)) }}"
         )
         quads = [ox.Quad(s, prop, o) for s, o in result.rows]  # type: ignore[arg-type]
-        owners = _owners(self.endpoint.select(_owners_query(predicate, DEPTH)))
-        for quad in self.describe(owners):
+        found_owners = owners(self.endpoint.select(owners_query(predicate, DEPTH)))
+        for quad in self.describe(found_owners):
             if quad.predicate == prop and (
                 isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
             ):

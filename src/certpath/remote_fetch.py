@@ -214,6 +214,8 @@ class RemoteSource:
         self.sources = graph.sources
         #: Queries sent so far (the benchmark reports round trips per question).
         self.requests = 0
+        #: Values per request; lowered for the rest of the walk when the server caps an answer.
+        self.batch = BATCH
 
     @property
     def endpoint(self) -> Endpoint:
@@ -231,7 +233,8 @@ class RemoteSource:
         units += [(p, o) for p, objects in links.items() for o in objects]
         units += [(_ABOVE, a) for a in ancestors]
         triples: set[Triple] = set()
-        for chunk in _split(units, BATCH):
+        while units:
+            chunk, units = units[: self.batch], units[self.batch :]
             triples |= self._fetch(chunk)
         return [ox.Quad(s, p, o) for s, p, o in triples]
 
@@ -244,6 +247,7 @@ class RemoteSource:
             if len(units) == 1:
                 raise
             half = len(units) // 2
+            self.batch = min(self.batch, half)  # the server caps answers: smaller batches
             return self._fetch(units[:half]) | self._fetch(units[half:])
 
     def everything(self, predicate: str) -> list[ox.Quad]:

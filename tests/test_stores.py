@@ -188,8 +188,7 @@ def test_load_then_open_persistent_store(tmp_path: Path) -> None:
     location = tmp_path / "store"
     code, out, err = invoke("--store", f"oxigraph:{location}", "load", "bundled")
     assert code == 0, err
-    assert err.splitlines()[0] == f"loaded {ontology_files()[0]}"
-    assert len(err.splitlines()) == 1 + len(list(bundled_data_dir().glob("*.ttl")))
+    assert err == ""  # progress only on a terminal
     local = invoke("stats", "--format", "json")
     started = time.monotonic()
     stored = invoke("--store", f"oxigraph:{location}", "stats", "--format", "json")

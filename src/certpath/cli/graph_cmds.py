@@ -19,9 +19,12 @@ def validate_cmd(state: State, fmt: str) -> None:
 
     Exit 0 when valid, 1 with every violation listed, 2 when the input cannot be read.
     """
+    from certpath.progress import task
     from certpath.validate import validate
 
-    report = validate(state.kg)
+    kg = state.kg
+    with task("Validating: SHACL shapes and graph-wide rules"):
+        report = validate(kg)
     if fmt == "json":
         emit_json(report.to_dict())
     else:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from certpath.importers.esco import EscoSummary
 
 from certpath.cli.common import (
     State,
@@ -14,32 +18,12 @@ from certpath.cli.common import (
     format_option,
     output_option,
     pass_state,
-    raw_stream,
-    stderr_is_terminal,
 )
-from certpath.sanitize import terminal_text
 
 
 @click.group("import")
 def import_group() -> None:
     """Convert ESCO or a training catalog CSV into certpath RDF."""
-
-
-def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
-    """A progress line updated in place on a terminal; plain lines on stderr otherwise."""
-    if stderr_is_terminal():
-        terminal = raw_stream(err=True)  # the line's own codes; the message is escaped
-
-        def say(message: str) -> None:
-            terminal.write(f"\r\x1b[K{terminal_text(message)} ...")
-            terminal.flush()
-
-        def done() -> None:
-            terminal.write("\r\x1b[K")
-            terminal.flush()
-
-        return say, done
-    return (lambda message: click.echo(message, err=True)), (lambda: None)
 
 
 def _check_stdout(output: str | None, fmt: str) -> bool:
@@ -80,13 +64,32 @@ def esco_cmd(
     when the input cannot be read or the output cannot be written.
     This service uses the ESCO classification of the European Commission.
     """
-    from certpath.graph import parse_store_spec
     from certpath.importers import esco
+    from certpath.progress import phases
 
     if (output is None) == (store is None):
         raise click.UsageError("give exactly one of -o FILE (.nt or .ttl) and --store oxigraph:DIR")
     to_stdout = _check_stdout(output, fmt)
-    say, done = _progress()
+    with phases() as say:  # a progress display on a terminal; nothing otherwise
+        summary, target = _esco(sources, output, store, release, force, say)
+    if fmt == "json":
+        emit_json({"output": target, **summary.to_dict(), "attribution": esco.ATTRIBUTION})
+        return
+    _esco_text(summary, target, err=to_stdout)
+
+
+def _esco(
+    sources: tuple[Path, ...],
+    output: str | None,
+    store: str | None,
+    release: str | None,
+    force: bool,
+    say: Callable[[str], None],
+) -> tuple[EscoSummary, str]:
+    """Run the ESCO import into a store or a file; (summary, where it went)."""
+    from certpath.graph import parse_store_spec
+    from certpath.importers import esco
+
     if store is not None:
         kind, location = parse_store_spec(store)
         if kind != "oxigraph":
@@ -96,19 +99,13 @@ def esco_cmd(
     else:
         assert output is not None
         summary = esco.write_file(list(sources), output, release=release, progress=say, force=force)
-        target = "stdout" if to_stdout else output
-    done()
-    if fmt == "json":
-        emit_json({"output": target, **summary.to_dict(), "attribution": esco.ATTRIBUTION})
-        return
-    _esco_text(summary, target, err=to_stdout)
+        target = "stdout" if output == "-" else output
+    return summary, target
 
 
-def _esco_text(summary: object, target: str, *, err: bool) -> None:
-    from certpath.importers.esco import ATTRIBUTION, EscoSummary
+def _esco_text(s: EscoSummary, target: str, *, err: bool) -> None:
+    from certpath.importers.esco import ATTRIBUTION
 
-    assert isinstance(summary, EscoSummary)
-    s = summary
     lines = [
         f"ESCO {s.release}: {s.triples:,} triples written to {target}",
         f"  {s.occupations:>7,} occupations (cp:Role)",

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from certpath import __version__
-from certpath.cli.common import State, run_edge, translate_errors
+from certpath.cli.common import State, progress_wanted, raw_stream, run_edge, translate_errors
 
 #: Command families, imported only when one of their commands runs (a one-shot CLI starts fast).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -104,8 +104,15 @@ class LazyGroup(click.Group):
     help="Where the graph lives: 'memory' (default, fed by --data), 'oxigraph:DIR' (a persistent "
     "store filled by 'certpath load') or 'sparql:URL' (a SPARQL 1.1 endpoint).",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Show no progress display on stderr (it is shown only on a terminal, and never with "
+    "NO_COLOR set).",
+)
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...], store: str | None, quiet: bool) -> None:
     """certpath: roles, competencies and certifications, and the exact shortest learning path
     from what you can do today to the role you want.
 
@@ -115,7 +122,10 @@ def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:
     process by that signal (shell status 130, 143, 129) after removing temporary files. With
     --format json an error also prints {"error": ..., "exit": N} on stdout.
     """
-    ctx.obj = State(data=data, store=store)
+    from certpath.progress import display
+
+    ctx.obj = State(data=data, store=store, quiet=quiet)
+    ctx.with_resource(display(raw_stream(err=True), enabled=progress_wanted(quiet)))
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from certpath.cli.common import State, emit_json, pass_state, stderr_is_terminal
+from certpath.cli.common import State, emit_json, pass_state
 
 
 def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
@@ -187,14 +187,12 @@ def load_cmd(state: State, files: tuple[str, ...]) -> None:
         raise InputError("load takes FILES as arguments, not --data")
     paths = ontology_files() + resolve_data_paths(list(files))
     store = open_oxigraph(location, writable=True)
-    progress = stderr_is_terminal()
-    for i, path in enumerate(paths, 1):
-        parse_file(store, path)
-        if progress:
-            click.echo(f"\r[{i}/{len(paths)}] {path.name}\033[K", err=True, nl=False)
-        else:
-            click.echo(f"loaded {path}", err=True)
-    if progress:
-        click.echo("", err=True)
-    load_into_store(store, [])  # vocabulary rule 1 and the name index, once for all files
+    from certpath.progress import task
+
+    with task("Loading files", total=len(paths)) as advance:
+        for path in paths:
+            parse_file(store, path)
+            advance(1)
+    with task("Applying vocabulary rule 1 and indexing names"):
+        load_into_store(store, [])  # vocabulary rule 1 and the name index, once for all files
     click.echo(f"{default_graph_size(store)} triples in {location}")

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from certpath.cli.common import EXIT_INVALID, State, emit_json, format_option, pass_state
+from certpath.cli.completion import complete
 from certpath.namespaces import curie
 
 
@@ -40,7 +41,7 @@ def validate_cmd(state: State, fmt: str) -> None:
 
 
 @click.command("show")
-@click.argument("entity")
+@click.argument("entity", shell_complete=complete())
 @format_option("text", "json")
 @pass_state
 def show_cmd(state: State, entity: str, fmt: str) -> None:
@@ -100,7 +101,13 @@ def _value_text(value: dict[str, Any]) -> str:
 
 @click.command("search")
 @click.argument("text")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many matches, best first.",
+)
 @click.option(
     "--kind",
     "kinds",

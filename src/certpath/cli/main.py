@@ -28,6 +28,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "load": ("certpath.cli.sparql_cmds", "load_cmd"),
     "render": ("certpath.cli.render_cmds", "render_cmd"),
     "import": ("certpath.cli.import_cmds", "import_group"),
+    "roles": ("certpath.cli.list_cmds", "roles_cmd"),
+    "competencies": ("certpath.cli.list_cmds", "competencies_cmd"),
+    "offers": ("certpath.cli.list_cmds", "offers_cmd"),
 }
 
 #: One-line help per command, so ``certpath --help`` needs no imports.
@@ -46,6 +49,9 @@ SHORT_HELP = {
     "load": "Fill a persistent Oxigraph store with the ontology and RDF files.",
     "render": "Draw a neighbourhood, a role or the graph as an offline HTML page.",
     "import": "Convert ESCO or a training catalog CSV into certpath RDF.",
+    "roles": "List the roles, with filters (table, JSON or CSV).",
+    "competencies": "List the competencies, with filters (table, JSON or CSV).",
+    "offers": "List the certifications and courses, with filters (table, JSON or CSV).",
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from certpath.cli.common import EXIT_NO_PLAN, State, emit_json, format_option, pass_state
+from certpath.cli.completion import complete
 from certpath.errors import NoPlan
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,18 +38,21 @@ def person_options(function: F) -> F:
         "--experience",
         multiple=True,
         metavar="ROLE@MONTHS",
+        shell_complete=complete("role"),
         help="Months the person has worked as a role, such as 'Product Owner@18' (repeatable).",
     )(function)
     function = click.option(
         "--holds",
         multiple=True,
         metavar="OFFER",
+        shell_complete=complete("offer"),
         help="A certification or course the person completed (repeatable).",
     )(function)
     function = click.option(
         "--have",
         multiple=True,
         metavar="COMPETENCY[@LEVEL]",
+        shell_complete=complete("competency", levels=True),
         help="A competency the person has, at a level 1-5; without '@LEVEL' it counts as 5 "
         "(expert). Repeatable.",
     )(function)
@@ -78,7 +82,13 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
 
 
 @click.command("path")
-@click.option("--target", required=True, metavar="ROLE", help="The role to reach.")
+@click.option(
+    "--target",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role to reach.",
+)
 @person_options
 @minimize_option
 @click.option("--budget-hours", type=click.FloatRange(min=0), help="At most this many hours.")
@@ -87,9 +97,16 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
     "--exclude",
     multiple=True,
     metavar="OFFER|PROVIDER",
+    shell_complete=complete("offer", "provider"),
     help="Never use this offer, or any offer of this provider (repeatable).",
 )
-@click.option("--include", multiple=True, metavar="OFFER", help="Always use this offer.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="OFFER",
+    shell_complete=complete("offer"),
+    help="Always use this offer (repeatable).",
+)
 @click.option(
     "--delivery",
     multiple=True,
@@ -208,7 +225,13 @@ def path_cmd(
 
 
 @click.command("gaps")
-@click.option("--target", required=True, metavar="ROLE", help="The role to compare against.")
+@click.option(
+    "--target",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role to compare against.",
+)
 @person_options
 @format_option("text", "json")
 @pass_state
@@ -283,8 +306,22 @@ def closest_cmd(
 
 
 @click.command("career")
-@click.option("--from", "source", required=True, metavar="ROLE", help="The role held now.")
-@click.option("--to", "target", required=True, metavar="ROLE", help="The role to reach.")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role held now.",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role to reach.",
+)
 @person_options
 @minimize_option
 @format_option("text", "json")

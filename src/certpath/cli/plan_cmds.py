@@ -7,13 +7,16 @@ Each command passes its options to :mod:`certpath.service` and prints the result
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from certpath.cli.common import EXIT_NO_PLAN, State, emit_json, format_option, pass_state
 from certpath.cli.completion import complete
 from certpath.errors import NoPlan
+
+if TYPE_CHECKING:
+    from certpath.profile import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,8 +28,17 @@ DELIVERY_CHOICES = ("classroom", "live-online", "self-paced", "assessment-only")
 
 
 def person_options(function: F) -> F:
-    """``--have``, ``--holds``, ``--experience`` and ``--profile``: what the person can do,
-    holds and has worked now."""
+    """``--have``, ``--holds``, ``--experience``, ``--profile`` (what the person can do, holds
+    and has worked now) and ``--save-profile``."""
+    function = click.option(
+        "--save-profile",
+        "save_profile",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Also write what --have, --holds, --experience and --profile give, as a profile "
+        "--profile reads (.yaml/.yml, .json or .ttl by the suffix), before answering; an "
+        "existing file is replaced only with --force.",
+    )(function)
     function = click.option(
         "--profile",
         "profile_file",
@@ -68,6 +80,33 @@ def minimize_option(function: F) -> F:
         show_default=True,
         help="What a shortest path minimises (months: the fastest route, in months of work "
         "experience); ties go to the others in the order hours, cost, months, steps, then IRI.",
+    )(function)
+
+
+def _person(
+    state: State,
+    have: tuple[str, ...],
+    holds: tuple[str, ...],
+    experience: tuple[str, ...],
+    profile_file: str | None,
+    save_profile: str | None,
+    force: bool,
+) -> Profile:
+    """What the person has (names resolved once), saved to *save_profile* when asked."""
+    from certpath.profile import write_profile
+    from certpath.service import person
+
+    who = person(state.kg, have=have, holds=holds, experience=experience, profile=profile_file)
+    if save_profile:
+        write_profile(who, state.kg, save_profile, force=force)
+        click.echo(f"wrote {save_profile}", err=True)
+    return who
+
+
+def force_flag(function: F) -> F:
+    """``--force``: replace existing output files (--save-profile, --html)."""
+    return click.option(
+        "--force", is_flag=True, help="Replace an existing --save-profile (or --html) file."
     )(function)
 
 
@@ -133,7 +172,7 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
 )
 @format_option("text", "json", "markdown")
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Also draw the plan here.")
-@click.option("--force", is_flag=True, help="Replace an existing --html file.")
+@force_flag
 @pass_state
 def path_cmd(
     state: State,
@@ -142,6 +181,7 @@ def path_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     minimize: str,
     budget_hours: float | None,
     budget_cost: float | None,
@@ -171,13 +211,11 @@ def path_cmd(
         from certpath.viz import check_output
 
         check_output(html, force=force)  # refuse before planning, not after
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
     question, graph = path_question(
         state.kg,
         target=target,
-        have=have,
-        holds=holds,
-        experience=experience,
-        profile=profile_file,
+        profile=who,
         minimize=minimize,
         budget_hours=budget_hours,
         budget_cost=budget_cost,
@@ -234,6 +272,7 @@ def path_cmd(
 )
 @person_options
 @format_option("text", "json")
+@force_flag
 @pass_state
 def gaps_cmd(
     state: State,
@@ -242,21 +281,17 @@ def gaps_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     fmt: str,
+    force: bool,
 ) -> None:
     """Each requirement of the --target role: met, partly met (level held vs needed) or missing,
     essential or recommended, and the offers that teach each missing one."""
     from certpath.planning import gaps_text
     from certpath.service import gaps
 
-    report = gaps(
-        state.kg,
-        target=target,
-        have=have,
-        holds=holds,
-        experience=experience,
-        profile=profile_file,
-    )
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
+    report = gaps(state.kg, target=target, profile=who)
     if fmt == "json":
         emit_json(report.to_dict())
     else:
@@ -274,6 +309,7 @@ def gaps_cmd(
 )
 @minimize_option
 @format_option("text", "json")
+@force_flag
 @pass_state
 def closest_cmd(
     state: State,
@@ -281,20 +317,20 @@ def closest_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     top: int,
     minimize: str,
     fmt: str,
+    force: bool,
 ) -> None:
     """Roles ranked by the exact cost of their shortest path from the person's profile."""
     from certpath.planning import closest_text
     from certpath.service import closest
 
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
     ranking = closest(
         state.kg,
-        have=have,
-        holds=holds,
-        experience=experience,
-        profile=profile_file,
+        profile=who,
         top=top,
         minimize=minimize,
         projection=state.projection,
@@ -325,6 +361,7 @@ def closest_cmd(
 @person_options
 @minimize_option
 @format_option("text", "json")
+@force_flag
 @pass_state
 def career_cmd(
     state: State,
@@ -334,8 +371,10 @@ def career_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     minimize: str,
     fmt: str,
+    force: bool,
 ) -> None:
     """The cheapest chain of roles over cp:leadsTo from --from to --to, with the learning steps
     of each hop.
@@ -348,14 +387,13 @@ def career_cmd(
     from certpath.planning import career_text
     from certpath.service import career
 
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
     try:
         chain = career(
             state.kg,
             source=source,
             target=target,
-            have=have,
-            holds=holds,
-            profile=profile_file,
+            profile=who,
             minimize=minimize,
             projection=state.projection,
         )

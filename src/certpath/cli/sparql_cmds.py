@@ -129,6 +129,8 @@ def query_cmd(
         from certpath.sanitize import spreadsheet_csv, terminal_bytes
 
         data = terminal_bytes(data) if chosen == "table" else spreadsheet_csv(data)
+    if chosen in ("json", "jsonld") and not data.endswith(b"\n"):
+        data += b"\n"  # a JSON document on a line of its own, like every other command's
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 
@@ -141,7 +143,12 @@ def _default_format(form: str) -> str:
 
 @click.command("queries")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json: the name, description, parameters and an example of each.",
 )
 def queries_cmd(fmt: str) -> None:
     """List the named queries: name, what it answers, its parameters."""

@@ -451,14 +451,13 @@ def import_catalog(
 
 
 def _validate(kg: KnowledgeGraph, turtle: bytes) -> None:
-    from certpath.validate import validate
+    """Validate what the catalog adds with what it references (:mod:`.catalog_check`)."""
+    from certpath.importers.catalog_check import validate_catalog
+    from certpath.progress import task
 
-    store = ox.Store()
-    dump = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    if dump:
-        store.bulk_load(input=dump, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(input=turtle, format=ox.RdfFormat.TURTLE)
-    report = validate(KnowledgeGraph(store))
+    added = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    with task("Validating the catalog"):
+        report = validate_catalog(kg, added)
     if not report.valid:
         first = report.violations[0].to_text()
         raise ValidationError(

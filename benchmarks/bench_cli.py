@@ -74,8 +74,8 @@ def catalog_import(work: Path, esco_nt: Path, old: str | None, runs: int) -> Non
     old_env = None
     if old:
         tree = work / "old"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-f", str(tree), old], check=True,
-                       capture_output=True)  # fmt: skip
+        git = ["git", "-C", str(ROOT), "worktree"]
+        subprocess.run([*git, "add", "-f", str(tree), old], check=True, capture_output=True)
         old_env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     try:
         for _ in range(runs):
@@ -86,7 +86,8 @@ def catalog_import(work: Path, esco_nt: Path, old: str | None, runs: int) -> Non
         if old:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                             str(work / "old")], check=False, capture_output=True)  # fmt: skip
-    print(f"import catalog (1 row), --data bundled --data esco.nt: {ms(statistics.median(new_times))}")
+    after = ms(statistics.median(new_times))
+    print(f"import catalog (1 row), --data bundled --data esco.nt: {after}")
     if old_times:
         ratios = [o / n for o, n in zip(old_times, new_times, strict=True)]
         print(f"  before ({old}): {ms(statistics.median(old_times))}; "
@@ -168,7 +169,7 @@ def completion(work: Path, esco_nt: Path, runs: int) -> None:
                    "_CERTPATH_COMPLETE": "bash_complete"}  # fmt: skip
         args = [str(BIN / "certpath")]
         first = wall(args, run_env)
-        later = median(lambda e=run_env: wall(args, e), runs)
+        later = median(lambda a=args, e=run_env: wall(a, e), runs)
         shown = words.split(" path ")[1]
         print(f"completion of '{shown}': first {ms(first)} (builds the index), then {ms(later)}")
         for index in (work / "cache").glob("names-*.sqlite"):

@@ -23,7 +23,7 @@ from bad_inputs.corpus import Case, all_of, only_files, parametrize, run_all, un
 
 TESTS = Path(__file__).resolve().parents[1]
 SAMPLE = str(TESTS / "data" / "esco-sample")
-CATALOG = (TESTS.parent / "docs" / "catalog-template.csv").read_text(encoding="utf-8")
+CATALOG = (TESTS.parent / "src/certpath/importers/catalog-template.csv").read_text(encoding="utf-8")
 OLD = "previous content\n"
 BA = ("--have", "user-story-writing", "--have", "backlog-refinement")
 

@@ -18,6 +18,7 @@ from certpath.cli.common import (
     format_option,
     output_option,
     pass_state,
+    raw_stream,
 )
 
 
@@ -126,20 +127,32 @@ def _esco_text(s: EscoSummary, target: str, *, err: bool) -> None:
 
 
 @import_group.command("catalog")
-@click.argument("catalog", type=click.Path(path_type=Path, dir_okay=False))
-@output_option("The Turtle file to write (FILE.ttl).", required=True)
+@click.argument("catalog", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@output_option("The Turtle file to write (FILE.ttl).")
 @force_option()
 @click.option(
     "--create-missing",
     is_flag=True,
     help="Create a cp:Competency for each unknown competency name instead of failing.",
 )
+@click.option(
+    "--template",
+    is_flag=True,
+    help="Print the catalog CSV template (the header and two example rows) and exit.",
+)
 @format_option("text", "json")
 @pass_state
 def catalog_cmd(
-    state: State, catalog: Path, output: str, force: bool, create_missing: bool, fmt: str
+    state: State,
+    catalog: Path | None,
+    output: str | None,
+    force: bool,
+    create_missing: bool,
+    template: bool,
+    fmt: str,
 ) -> None:
-    """Convert a training CATALOG (CSV, docs/catalog-template.csv) into certpath Turtle.
+    """Convert a training CATALOG (CSV; 'certpath import catalog --template' prints a template)
+    into certpath Turtle.
 
     Names of providers, competencies and prerequisites resolve against the loaded data (--data,
     ESCO included when given). Every row is checked and the result is validated with the shapes
@@ -147,8 +160,16 @@ def catalog_cmd(
     writes the Turtle to stdout and the summary to stderr). A cell that starts like a
     spreadsheet formula (= + - @) is kept, with a warning. Exit 2 for wrong rows or an output that
     cannot be written, 4 when only names are unknown, 1 when the shapes or graph-wide rules fail
-    (a prerequisite cycle, a second currency).
+    (a prerequisite cycle, a second currency). What the catalog adds is validated together with
+    what it references, not the whole loaded graph (ESCO included, that takes a second or two).
     """
+    if template:
+        from certpath.importers.catalog import template as catalog_template
+
+        raw_stream().write(catalog_template())
+        return
+    if catalog is None or output is None:
+        raise click.UsageError("give a CATALOG and -o FILE.ttl (or --template)")
     from certpath.cli.common import CliError
     from certpath.importers.catalog import CatalogError, import_catalog
 

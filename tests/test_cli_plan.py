@@ -43,7 +43,13 @@ def test_business_analyst_to_safe_product_owner(measure: str) -> None:
     offers, hours, cost = ROLE_CLARITY_THEN_POPM[measure]
     assert [s["iri"] for s in plan["steps"]] == [CPD + o for o in offers]
     assert plan["optimal"] is True and plan["minimize"] == measure
-    assert plan["total"] == {"hours": hours, "cost": cost, "currency": "USD", "steps": len(offers)}
+    assert plan["total"] == {
+        "hours": hours,
+        "cost": cost,
+        "currency": "USD",
+        "steps": len(offers),
+        "months": 0,
+    }
     assert plan["target"] == {"iri": CPD + "safe-product-owner", "label": "SAFe Product Owner"}
     popm = plan["steps"][-1]
     assert {"competency": CPD + "pi-planning", "level": 2} in popm["meets"]

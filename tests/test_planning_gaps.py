@@ -50,4 +50,5 @@ def test_gaps_describe_themselves() -> None:
                 "offers": ["quick"],
             }
         ],
+        "experience": [],
     }

@@ -279,7 +279,7 @@ def test_alternatives_are_distinct_sorted_and_not_supersets() -> None:
     data = plan.to_dict()
     assert data["alternatives"][0] == {
         "steps": ["c"],
-        "total": {"hours": 2.0, "cost": 0.0, "currency": None, "steps": 1},
+        "total": {"hours": 2.0, "cost": 0.0, "currency": None, "steps": 1, "months": 0},
         "difference": 1.0,
     }
 
@@ -358,7 +358,7 @@ def test_milestones_and_json_shape() -> None:
         "milestones",
         "alternatives",
     }
-    assert data["total"] == {"hours": 2.0, "cost": 0.0, "currency": None, "steps": 2}
+    assert data["total"] == {"hours": 2.0, "cost": 0.0, "currency": None, "steps": 2, "months": 0}
     assert data["steps"][1]["unlocked_by"] == ["a"]
     assert data["milestones"][0] == {"after_step": 0, "role": "junior"}
 

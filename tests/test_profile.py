@@ -41,7 +41,8 @@ def outsider(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
         "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
         '<http://example.org/skills/a%20b> a cp:Competency ; skos:prefLabel "Odd skill"@en .\n'
-        '<urn:x:course> a cp:Course ; skos:prefLabel "URN course"@en .\n',
+        '<urn:x:course> a cp:Course ; skos:prefLabel "URN course"@en .\n'
+        '<urn:x:role> a cp:Role ; skos:prefLabel "URN role"@en .\n',
         encoding="utf-8",
     )
     return load(["bundled", path])
@@ -56,10 +57,12 @@ def test_dump_reads_back_to_the_same_profile(
 ) -> None:
     competencies = entities(outsider, "competency")
     offers = entities(outsider, "offer")
+    roles = entities(outsider, "role")
     have = data.draw(st.dictionaries(st.sampled_from(competencies), st.integers(1, 5)))
     holds = data.draw(st.sets(st.sampled_from(offers)))
-    profile = Profile(have, holds)
-    path = tmp_path / f"me-{len(have)}-{len(holds)}{SUFFIX[fmt]}"
+    experience = data.draw(st.dictionaries(st.sampled_from(roles), st.integers(0, 240)))
+    profile = Profile(have, holds, experience)
+    path = tmp_path / f"me-{len(have)}-{len(holds)}-{len(experience)}{SUFFIX[fmt]}"
     path.write_text(dump_profile(profile, outsider, fmt), encoding="utf-8")
     assert read_profile(outsider, path) == profile
 

@@ -18,7 +18,14 @@ from certpath.graph import KnowledgeGraph, load
 from certpath.namespaces import curie
 from certpath.planner import role_gaps
 from certpath.projection import project
-from certpath.sparql import ParamError, UnknownQuery, library, run_named
+from certpath.sparql import (
+    ParamError,
+    UnknownQuery,
+    library,
+    named_query,
+    run_named,
+    run_query,
+)
 
 #: (query, parameters, columns shown, expected rows with IRIs as CURIEs), on bundled + Alice.
 CASES: list[tuple[str, dict[str, str], list[str], list[tuple[Any, ...]]]] = [
@@ -337,15 +344,17 @@ def test_roles_one_cert_away_matches_role_gaps(
     kg.store.extend(quads)
     try:
         rows = run_named(kg, "roles-one-cert-away", person="cpd:someone", **bounds)
+        text = named_query("roles-one-cert-away").text  # the SPARQL text means the same
+        sparql = run_query(kg, text, {"person": "cpd:someone", **bounds}, timeout=None)
     finally:
         for quad in quads:
             kg.store.remove(quad)
     got = sorted(shown(rows, ["role", "certification", "missing"]))
-    # the bundled graph has fewer than 500 roles: no bounds unless given
     expected = expected_one_cert_away(
         G, have, holds, max_missing=max_missing or 10**6, scope=scope or "all"
     )
     assert got == expected
+    assert sorted(shown(sparql.plain_rows(), ["role", "certification", "missing"])) == expected
 
 
 def test_roles_one_cert_away_bounds(tmp_path: Path) -> None:
@@ -380,8 +389,10 @@ def test_roles_one_cert_away_bounds(tmp_path: Path) -> None:
     def answer(**bounds: str) -> list[tuple[Any, ...]]:
         return shown(run_named(large, "roles-one-cert-away", person="cpd:bob", **bounds), columns)
 
-    assert {r[0] for r in answer()} == {"cpd:business-analyst"}  # related, at most 5 missing
-    wider = answer(maxMissing="8")
+    assert answer() == complete  # one meaning whatever the graph's size: the complete answer
+    related = answer(scope="related", maxMissing="5")
+    assert {r[0] for r in related} == {"cpd:business-analyst"}  # related, at most 5 missing
+    wider = answer(scope="related", maxMissing="8")
     assert ("cpd:product-owner", "cpd:cspo", 8) in wider
     assert "cpd:scrum-master" not in {r[0] for r in wider}  # bob has nothing it needs
     assert answer(maxMissing="8", scope="all") == complete

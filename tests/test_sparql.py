@@ -7,7 +7,7 @@ import time
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certpath.cli.main import cli
@@ -88,6 +88,7 @@ def test_keywords_inside_strings_iris_comments_and_names_are_not_keywords(query:
     assert check_query(query).form == "select"
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_any_param_value_is_a_single_term(value: str) -> None:
     kg = load()
@@ -110,12 +111,17 @@ def test_any_param_value_is_a_single_term(value: str) -> None:
     ],
 )
 def test_injection_in_params_matches_nothing(value: str) -> None:
+    query = "SELECT ?c WHERE { ?role cp:requires ?c }"  # an ad-hoc query: a plain literal
+    code, out, err = invoke("query", query, "--param", f"role={value}", "--format", "csv")
+    assert (code, out, err) == (0, "c\n", "") or code == 2
+    if code == 2:  # an <IRI> that is not one
+        assert err.startswith("Error: parameter value") and err.count("\n") == 1
+    # a named query's entity parameter: a name, resolved like every command's (and not found)
     code, out, err = invoke(
         "query", "role-competencies", "--param", f"role={value}", "--format", "csv"
     )
-    assert (code, out, err) == (0, "role,competency,label,need,level\n", "") or code == 2
-    if code == 2:  # an <IRI> that is not one
-        assert err.startswith("Error: parameter value") and err.count("\n") == 1
+    assert (code, out) in ((4, ""), (2, "")) and err.count("\n") == 1
+    assert err.startswith(("Error: no role named", "Error: parameter value"))
 
 
 def test_param_kinds(kg: KnowledgeGraph) -> None:
@@ -293,7 +299,7 @@ def test_query_from_file_and_stdin(tmp_path) -> None:  # type: ignore[no-untyped
         ),
         (
             "SELECT * WHERE {\n  ?s ?p ?o\n  ?s ?p ?o }",
-            "Error: syntax error at line 3, column 3: unexpected '?s' (",
+            "Error: syntax error at line 3, column 3: unexpected '?s'",
         ),
         (
             "SELECT * WHERE { ?s foo:p ?o }",
@@ -344,7 +350,7 @@ def test_format_must_fit_the_query_form() -> None:
     code, _, err = invoke("query", "ASK { ?s ?p ?o }", "--format", "turtle")
     assert code == 2
     assert (
-        err == "Error: --format turtle does not fit a ASK query; "
+        err == "Error: --format turtle does not fit an ASK query; "
         "use one of table, csv, tsv, json, xml\n"
     )
 

@@ -157,7 +157,7 @@ def test_search_and_roles(server: str, bundled: KnowledgeGraph) -> None:
     [
         ("/api/plan", {}, "target", "target: is required"),
         ("/api/plan", {"target": "po", "minimize": "fun"}, "minimize",
-         "minimize: 'fun' is not one of hours, cost, steps"),
+         "minimize: 'fun' is not one of hours, cost, months, steps"),
         ("/api/plan", {"target": "po", "budget_hours": "-1"}, "budget_hours",
          "budget_hours: -1 is below the minimum 0"),
         ("/api/plan", {"target": "po", "budget-cost": "lots"}, "budget_cost",

@@ -1,22 +1,37 @@
-"""Loading RDF into a store: the only module that knows storage backends.
+"""The knowledge graph: one interface over every store, and loading RDF into a local one.
 
-The default store is an in-memory Oxigraph store (``pyoxigraph``): it parses about ten times faster
-than rdflib and imports in milliseconds, which keeps a one-shot ``certpath path`` fast. Everything
-else reads the graph through :class:`KnowledgeGraph` (triple patterns and SPARQL).
+:class:`KnowledgeGraph` is what the CLI and the library read: triple patterns (:meth:`quads`),
+SPARQL (:meth:`select`, :meth:`evaluate`) and the batched look-ups of a neighbourhood
+(:meth:`triple_source`). Here it reads an Oxigraph store: in
+memory (the default; it parses about ten times faster than rdflib and imports in milliseconds,
+which keeps a one-shot ``certpath path`` fast) or an on-disk folder; :mod:`certpath.remote`
+gives the same interface over a SPARQL endpoint, and :mod:`certpath.stores` opens either.
+
+A persistent store keeps **one named graph per source file** (so loading a file again replaces
+what it contributed) and, for readers, the merge of all of them in its default graph with
+vocabulary rule 1 applied; see :func:`load_into_store`.
 """
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from certpath.errors import InputError
 from certpath.namespaces import RDF_TYPE, sparql_prologue
 from certpath.parsing import FORMAT_NAMES, FORMATS, parse_file  # re-exported: parsing lives there
+
+if TYPE_CHECKING:
+    from certpath.sparql.results import QueryResult
+
+Subject = ox.NamedNode | ox.BlankNode
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
 
 BUNDLED = "bundled"
 _RESOURCES = Path(__file__).resolve().parent / "_bundled"
@@ -68,44 +83,72 @@ def resolve_data_paths(values: Sequence[str | Path] | None) -> list[Path]:
 
 
 # Vocabulary rule 1: the qualified form only adds detail, so its direct triple is always there.
-_DIRECT_FROM_QUALIFIED = """
-INSERT { ?role cp:requires ?c }
-WHERE { ?role cp:qualifiedRequirement ?q . ?q cp:competency ?c .
-        OPTIONAL { ?role cp:recommends ?rec . FILTER(?rec = ?c) } FILTER(!BOUND(?rec)) } ;
-INSERT { ?lo cp:teaches ?c } WHERE { ?lo cp:qualifiedOutcome ?o . ?o cp:competency ?c } ;
-INSERT { ?p cp:hasCompetency ?c } WHERE { ?p cp:qualifiedHolding ?h . ?h cp:competency ?c }
-"""
+#: (template, pattern) of each direct triple derived from a qualified link.
+RULE_1 = (
+    (
+        "{ ?role cp:requires ?c }",
+        "{ ?role cp:qualifiedRequirement ?q . ?q cp:competency ?c . "
+        "OPTIONAL { ?role cp:recommends ?rec . FILTER(?rec = ?c) } FILTER(!BOUND(?rec)) }",
+    ),
+    ("{ ?lo cp:teaches ?c }", "{ ?lo cp:qualifiedOutcome ?o . ?o cp:competency ?c }"),
+    ("{ ?p cp:hasCompetency ?c }", "{ ?p cp:qualifiedHolding ?h . ?h cp:competency ?c }"),
+)
+DIRECT_FROM_QUALIFIED = " ;\n".join(f"INSERT {t} WHERE {w}" for t, w in RULE_1)
 
 
 #: Named graph holding the name look-up index (see :meth:`KnowledgeGraph.label_index`).
 LABEL_INDEX = ox.NamedNode("urn:x-certpath:label-index")
 PREF_KEY = ox.NamedNode("urn:x-certpath:prefKey")
 ALIAS_KEY = ox.NamedNode("urn:x-certpath:aliasKey")
+#: Named graph listing the sources of a persistent store (one named graph each).
+SOURCES_GRAPH = ox.NamedNode("urn:x-certpath:sources")
+SOURCE_FILE = ox.NamedNode("urn:x-certpath:file")
+SOURCE_DIGEST = ox.NamedNode("urn:x-certpath:sha256")
+SOURCE_LOADED = ox.NamedNode("urn:x-certpath:loaded")
+SOURCE_TRIPLES = ox.NamedNode("urn:x-certpath:triples")
+#: Where a store's data went that was there before certpath kept one graph per source.
+UNATTRIBUTED = ox.NamedNode("urn:x-certpath:source/unattributed")
 
-_BUILD_LABEL_INDEX = f"""
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-INSERT {{ GRAPH {LABEL_INDEX} {{ ?s ?key ?k }} }}
-WHERE {{
+LABEL_INDEX_PATTERN = f"""
   VALUES (?p ?key) {{ (skos:prefLabel {PREF_KEY}) (skos:altLabel {ALIAS_KEY})
                       (skos:hiddenLabel {ALIAS_KEY}) (rdfs:label {ALIAS_KEY}) }}
   ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
   BIND(REPLACE(REPLACE(LCASE(STR(?l)), "^\\\\s+|\\\\s+$", ""), "\\\\s+", " ") AS ?k)
-}} ;
+"""
+_BUILD_LABEL_INDEX = f"""
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+INSERT {{ GRAPH {LABEL_INDEX} {{ ?s ?key ?k }} }}
+WHERE {{ {LABEL_INDEX_PATTERN} }} ;
 INSERT DATA {{ GRAPH {LABEL_INDEX} {{ {LABEL_INDEX} {PREF_KEY} "built" }} }}
 """
 
 
 @dataclass
 class KnowledgeGraph:
-    """Ontology plus data in one store, and the files they came from."""
+    """Ontology plus data, read through one interface whatever the store.
+
+    This class reads an Oxigraph store (in memory or a folder): ``store`` is that store and
+    ``sources`` the files it was loaded from. :class:`certpath.remote.RemoteGraph` answers the
+    same methods from a SPARQL endpoint.
+    """
 
     store: ox.Store
     sources: list[Path] = field(default_factory=list)
 
+    #: Where the graph lives, for messages: ``memory``, ``oxigraph:DIR`` or ``sparql:URL``.
+    location: str = "memory"
+    #: Bumped whenever the data changes, so indexes derived from it know they are stale.
+    generation: int = 0
+
     def __len__(self) -> int:
         """Triples in the default graph (the name index in its own graph does not count)."""
         return default_graph_size(self.store)
+
+    @property
+    def remote(self) -> bool:
+        """Whether reads go over the network (then read by batches, never triple by triple)."""
+        return False
 
     def query(self, sparql: str, **bindings: ox.NamedNode | ox.Literal) -> object:
         """Run SPARQL with the package prefixes predeclared; values only through *bindings*.
@@ -123,32 +166,48 @@ class KnowledgeGraph:
         assert isinstance(result, ox.QuerySolutions)
         return iter(result)
 
+    def evaluate(
+        self, text: str, form: str, *, limit: int | None, timeout: float | None
+    ) -> QueryResult:
+        """Evaluate a checked, bound query of *form* with a row cap and a deadline.
+
+        The one place that decides where a query runs: here the embedded engine (in a child
+        process killed at *timeout*); a remote graph sends it to its endpoint.
+        """
+        from certpath.sparql.run import evaluate_local
+
+        return evaluate_local(self.store, text, form, limit=limit, timeout=timeout)
+
     def quads(
         self,
-        subject: ox.NamedNode | ox.BlankNode | None = None,
+        subject: Subject | None = None,
         predicate: ox.NamedNode | None = None,
-        obj: ox.NamedNode | ox.BlankNode | ox.Literal | None = None,
+        obj: Object | None = None,
     ) -> Iterator[ox.Quad]:
         """The data's triples matching a pattern (None: any), as Oxigraph quads.
 
         Every module reads triples through this method (or :meth:`select`), never through the
-        store directly, so that where the data lives (the default graph today) is decided here.
+        store directly, so that where the data lives is decided here.
         """
         return iter(self.store.quads_for_pattern(subject, predicate, obj, ox.DefaultGraph()))
 
+    def triple_source(self) -> Any:
+        """What the neighbourhood walk reads by batches (a ``neighbourhood.TripleSource``):
+        index look-ups here; a remote graph answers with batched queries."""
+        from certpath.neighbourhood import StoreSource
+
+        return StoreSource(self)
+
     def objects(self, subject: str, predicate: str) -> list[Any]:
         """Return the objects of (*subject*, *predicate*, ?) in the default graph."""
-        quads = self.store.quads_for_pattern(
-            ox.NamedNode(subject), ox.NamedNode(predicate), None, ox.DefaultGraph()
-        )
+        quads = self.quads(ox.NamedNode(subject), ox.NamedNode(predicate), None)
         return [q.object for q in quads]
 
     def pairs(self, predicate: str) -> list[tuple[str, str]]:
         """Return (subject, object) IRI pairs of *predicate*, skipping blank nodes and literals."""
-        quads = self.store.quads_for_pattern(None, ox.NamedNode(predicate), None, ox.DefaultGraph())
         return [
             (q.subject.value, q.object.value)
-            for q in quads
+            for q in self.quads(None, ox.NamedNode(predicate), None)
             if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
         ]
 
@@ -157,16 +216,20 @@ class KnowledgeGraph:
         return {o.value for o in self.objects(iri, RDF_TYPE) if isinstance(o, ox.NamedNode)}
 
     def has_subject(self, iri: str) -> bool:
-        """Whether *iri* is the subject of any triple."""
-        quads = self.store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.DefaultGraph())
-        return next(iter(quads), None) is not None
+        """Whether *iri* is the subject of any triple (never, for text that is not an IRI)."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return next(self.quads(node, None, None), None) is not None
 
     def add_files(self, files: Iterable[Path]) -> None:
         """Parse more files into the store and re-apply vocabulary rule 1."""
+        self.generation += 1  # what was derived from the data (indexes) is stale
         for path in files:
             parse_file(self.store, path)
             self.sources.append(path)
-        self.store.update(sparql_prologue() + _DIRECT_FROM_QUALIFIED)
+        self.store.update(sparql_prologue() + DIRECT_FROM_QUALIFIED)
         self.store.clear_graph(LABEL_INDEX)  # stale once data changes; rebuilt on demand
 
     def label_index(self) -> bool:
@@ -188,6 +251,20 @@ class KnowledgeGraph:
             return False
         return True
 
+    def label_keys(self, key: str) -> tuple[set[str], set[str]]:
+        """Entities whose prefLabel, and whose other labels, fold to *key* (name index look-up).
+
+        ``None``-free: an empty pair when nothing matches. Requires :meth:`label_index`.
+        """
+        preferred: set[str] = set()
+        aliases: set[str] = set()
+        needle = ox.Literal(key)
+        for kind, found in ((PREF_KEY, preferred), (ALIAS_KEY, aliases)):
+            for quad in self.store.quads_for_pattern(None, kind, needle, LABEL_INDEX):
+                if isinstance(quad.subject, ox.NamedNode):
+                    found.add(quad.subject.value)
+        return preferred, aliases
+
 
 def bind_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
     """Bind variables safely by ``VALUES`` blocks inside the groups of the query that use them.
@@ -199,9 +276,10 @@ def bind_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
     """
     if not bindings:
         return sparql
-    from certpath.sparql import bind, check_query
+    from certpath.sparql.binding import bind
+    from certpath.sparql.check import check_query
 
-    return bind(check_query(sparql), bindings)
+    return bind(check_query(sparql, trusted=True), bindings)
 
 
 def load(data: Sequence[str | Path] | None = None) -> KnowledgeGraph:
@@ -236,44 +314,13 @@ def load(data: Sequence[str | Path] | None = None) -> KnowledgeGraph:
     return kg
 
 
-__all__ = [
-    "BUNDLED",
-    "FORMATS",
-    "FORMAT_NAMES",
-    "KnowledgeGraph",
-    "bundled_data_dir",
-    "load",
-    "ontology_files",
-    "parse_file",
-    "resolve_data_paths",
-    "shapes_file",
-]
-
-
-def parse_store_spec(spec: str) -> tuple[str, str]:
-    """Split ``--store`` into (kind, location): ``memory``, ``oxigraph:DIR`` or ``sparql:URL``.
-
-    >>> parse_store_spec("oxigraph:/tmp/x")
-    ('oxigraph', '/tmp/x')
-    """
-    kind, sep, location = spec.partition(":")
-    if spec == "memory":
-        return "memory", ""
-    if not sep or kind not in ("oxigraph", "sparql") or not location:
-        raise InputError(
-            f"--store {spec}: use 'memory', 'oxigraph:DIR' (an Oxigraph store folder) or "
-            "'sparql:URL' (a SPARQL 1.1 endpoint)"
-        )
-    return kind, location
-
-
 def open_oxigraph(location: str, *, writable: bool = False) -> ox.Store:
     """Open an on-disk Oxigraph store; read-only unless *writable* (which creates it)."""
     path = Path(location)
     if not writable and not (path / "CURRENT").is_file():
         raise InputError(
             f"--store oxigraph:{location}: no Oxigraph store there; fill one with "
-            f"'certpath load --store oxigraph:{location} FILES...'"
+            f"'certpath --store oxigraph:{location} load FILES...'"
         )
     try:
         return ox.Store(str(path)) if writable else ox.Store.read_only(str(path))
@@ -283,43 +330,178 @@ def open_oxigraph(location: str, *, writable: bool = False) -> ox.Store:
 
 def default_graph_size(store: ox.Store) -> int:
     """Number of triples in *store*'s default graph."""
-    if next(iter(store.quads_for_pattern(None, None, None, LABEL_INDEX)), None) is None:
+    if not _has_named_graphs(store):
         return len(store)
     rows = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert isinstance(rows, ox.QuerySolutions)
     return int(next(iter(rows))["n"].value)
 
 
-def load_into_store(store: ox.Store, files: Iterable[Path]) -> None:
-    """Parse *files* into a (persistent) store, apply vocabulary rule 1, rebuild the name index."""
-    for path in files:
-        parse_file(store, path)
-    store.update(sparql_prologue() + _DIRECT_FROM_QUALIFIED)
-    store.clear_graph(LABEL_INDEX)
-    store.update(_BUILD_LABEL_INDEX)
-    store.flush()
+def _has_named_graphs(store: ox.Store) -> bool:
+    return next(iter(store.named_graphs()), None) is not None
 
 
-def open_graph(
-    data: Sequence[str | Path] | None = None, *, store: str | None = None
-) -> KnowledgeGraph:
-    """Open the graph the CLI works on: *data* files in memory, or a named *store*.
+def source_graph(path: Path) -> ox.NamedNode:
+    """The named graph that holds what the file *path* contributed to a persistent store.
 
-    ``oxigraph:DIR`` opens a persistent store (read-only; the ontology was loaded into it by
-    ``certpath load``); ``sparql:URL`` mirrors a remote endpoint's graph with one CONSTRUCT query.
+    The bundled files and the ontology have names that do not depend on where certpath is
+    installed; any other file is named by its absolute ``file:`` URI, so loading the same file
+    again (edited or not) replaces its graph.
+
+    >>> source_graph(ontology_files()[0]).value
+    'urn:x-certpath:ontology/certpath.ttl'
+    >>> source_graph(Path("/data/roles.ttl")).value
+    'file:///data/roles.ttl'
+    """
+    resolved = path.resolve()
+    if resolved.parent == bundled_data_dir().resolve():
+        return ox.NamedNode(f"urn:x-certpath:bundled/{resolved.name}")
+    if resolved.parent == (_RESOURCES / "ontology").resolve():
+        return ox.NamedNode(f"urn:x-certpath:ontology/{resolved.name}")
+    return ox.NamedNode(resolved.as_uri())
+
+
+@dataclass(frozen=True)
+class Source:
+    """One parsed source file, ready to be written to a store as its own named graph."""
+
+    path: Path
+    graph: ox.NamedNode
+    triples: list[ox.Triple]
+    digest: str
+
+    def registry_quads(self, when: str) -> list[ox.Quad]:
+        """The quads that record this source in :data:`SOURCES_GRAPH`."""
+        return [
+            ox.Quad(self.graph, SOURCE_FILE, ox.Literal(str(self.path)), SOURCES_GRAPH),
+            ox.Quad(self.graph, SOURCE_DIGEST, ox.Literal(self.digest), SOURCES_GRAPH),
+            ox.Quad(self.graph, SOURCE_LOADED, ox.Literal(when), SOURCES_GRAPH),
+            ox.Quad(
+                self.graph,
+                SOURCE_TRIPLES,
+                ox.Literal(str(len(self.triples)), datatype=_XSD_INTEGER),
+                SOURCES_GRAPH,
+            ),
+        ]
+
+
+_XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def read_sources(files: Iterable[Path], graphs: Mapping[Path, str] | None = None) -> list[Source]:
+    """Parse every file (all of them before anything is written: a bad file changes nothing).
+
+    *graphs* names the graph of a file whose path says nothing (a temporary file).
 
     Raises
     ------
     InputError
-        A store specification that cannot be used, or *data* given together with a store.
+        The first file that cannot be read or parsed, named with its line.
     """
-    if store is None or store == "memory":
-        return load(data)
-    kind, location = parse_store_spec(store)
-    if data:
-        raise InputError("--data and --store exclude each other: the store already holds the data")
-    if kind == "oxigraph":
-        return KnowledgeGraph(open_oxigraph(location))
-    from certpath.remote import mirror_endpoint
+    sources: list[Source] = []
+    for path in dict.fromkeys(files):
+        scratch = ox.Store()
+        parse_file(scratch, path)
+        name = (graphs or {}).get(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        triples = [q.triple for q in scratch.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+        graph = ox.NamedNode(name) if name else source_graph(path)
+        sources.append(Source(path, graph, triples, digest))
+    return sources
 
-    return KnowledgeGraph(mirror_endpoint(location))
+
+def load_into_store(
+    store: ox.Store,
+    files: Iterable[Path],
+    *,
+    graphs: Mapping[Path, str] | None = None,
+    parsed: Sequence[Source] | None = None,
+) -> list[Source]:
+    """Load *files* into a persistent store, each file replacing its own named graph.
+
+    Every file is parsed first, so a file that fails leaves the store as it was. Each source's
+    named graph (:func:`source_graph`) is then replaced by the file's triples, so loading an
+    edited file replaces what it contributed and loading the same file twice changes nothing
+    (blank nodes are not duplicated). Readers see the default graph: rebuilt as the merge of
+    every source graph, with vocabulary rule 1 applied and the name index rebuilt, so that every
+    reader (planning, validate, show, queries, name look-up) sees exactly the loaded files.
+
+    Returns
+    -------
+    list of Source
+        The sources written, in order (*parsed*: sources already read by :func:`read_sources`).
+
+    Raises
+    ------
+    InputError
+        A file that cannot be read or parsed (nothing was written).
+    """
+    sources = list(parsed) if parsed is not None else read_sources(files, graphs)
+    if not sources and not _has_named_graphs(store):  # a store filled by another tool
+        store.update(sparql_prologue() + DIRECT_FROM_QUALIFIED)
+        store.clear_graph(LABEL_INDEX)
+        store.update(_BUILD_LABEL_INDEX)
+        store.flush()
+        return []
+    if not store.contains_named_graph(SOURCES_GRAPH) and len(store):
+        # data loaded before certpath kept a graph per source: keep it, in a graph of its own
+        store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, UNATTRIBUTED)
+            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        )
+        store.add(ox.Quad(UNATTRIBUTED, SOURCE_FILE, ox.Literal("(unattributed)"), SOURCES_GRAPH))
+    when = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    for source in sources:
+        if store.contains_named_graph(source.graph):
+            store.remove_graph(source.graph)
+        for quad in list(store.quads_for_pattern(source.graph, None, None, SOURCES_GRAPH)):
+            store.remove(quad)
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, source.graph) for t in source.triples
+        )
+        store.extend(source.registry_quads(when))
+    rebuild_default_graph(store)
+    return sources
+
+
+def source_graphs(store: ox.Store) -> list[ox.NamedNode]:
+    """The source graphs a persistent store records, sorted."""
+    found = {
+        q.subject
+        for q in store.quads_for_pattern(None, SOURCE_FILE, None, SOURCES_GRAPH)
+        if isinstance(q.subject, ox.NamedNode)
+    }
+    return sorted(found, key=lambda n: n.value)
+
+
+def rebuild_default_graph(store: ox.Store) -> None:
+    """Make the default graph the merge of the source graphs, with rule 1 and the name index."""
+    store.clear_graph(ox.DefaultGraph())
+    store.clear_graph(LABEL_INDEX)
+    for graph in source_graphs(store):
+        store.bulk_extend(
+            ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+            for q in store.quads_for_pattern(None, None, None, graph)
+        )
+    store.update(sparql_prologue() + DIRECT_FROM_QUALIFIED)
+    store.update(_BUILD_LABEL_INDEX)
+    store.flush()
+
+
+__all__ = [
+    "BUNDLED",
+    "FORMATS",
+    "FORMAT_NAMES",
+    "KnowledgeGraph",
+    "Source",
+    "bundled_data_dir",
+    "load",
+    "load_into_store",
+    "ontology_files",
+    "open_oxigraph",
+    "parse_file",
+    "read_sources",
+    "resolve_data_paths",
+    "shapes_file",
+    "source_graph",
+]

@@ -281,4 +281,7 @@ def _milestone_roles(
             continue
         for prop in (CP.requires, CP.recommends):
             needed |= _iris(walk.out(role, prop))
+        for gate in walk.out(role, CP.requiresExperience):  # months as a role: name that role
+            if isinstance(gate, ox.NamedNode | ox.BlankNode):
+                needed |= _iris(walk.out(gate, CP.role))
     walk.describe(needed)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import secrets
 import signal
 import stat
 import sys
@@ -154,7 +153,7 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
     ('done', ['out.txt'])
     """
     target = check_target(path, force=force)
-    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.part"
+    temp = target.parent / f".{target.name}.{os.urandom(4).hex()}.part"
     with signals_raise():
         try:
             _create_temp(temp, target)

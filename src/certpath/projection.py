@@ -440,7 +440,7 @@ def project_neighbourhood(
     >>> "https://w3id.org/certpath/data/safe-popm-cert" in G
     True
     """
-    from certpath.neighbourhood import StoreSource, neighbourhood
+    from certpath.neighbourhood import neighbourhood
 
-    small = neighbourhood(StoreSource(kg), targets, have=have, holds=holds, include=include)
+    small = neighbourhood(kg.triple_source(), targets, have=have, holds=holds, include=include)
     return project(small)

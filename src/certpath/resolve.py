@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from certpath.errors import AmbiguousName, EntityNotFound
-from certpath.graph import ALIAS_KEY, LABEL_INDEX, PREF_KEY, KnowledgeGraph
+from certpath.graph import KnowledgeGraph
 from certpath.namespaces import (
     CP,
     CP_NS,
@@ -98,11 +98,7 @@ def _label_hits(kg: KnowledgeGraph, name: str) -> tuple[set[str], set[str]]:
     preferred: set[str] = set()
     aliases: set[str] = set()
     if kg.label_index():
-        needle = ox.Literal(" ".join(name.lower().split()))
-        for key, found in ((PREF_KEY, preferred), (ALIAS_KEY, aliases)):
-            for quad in kg.store.quads_for_pattern(None, key, needle, LABEL_INDEX):
-                if isinstance(quad.subject, ox.NamedNode):
-                    found.add(quad.subject.value)
+        preferred, aliases = kg.label_keys(" ".join(name.lower().split()))
     else:  # a read-only store filled without certpath: scan the labels
         query = """
         SELECT DISTINCT ?s ?p WHERE {

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from certpath.errors import InputError
+from certpath.errors import InputError, Interrupted
 from certpath.graph import KnowledgeGraph
 
 __all__ = ["HEADER_TIMEOUT", "RunningServer", "ServeOptions", "running", "serve"]
@@ -218,8 +218,9 @@ def serve(kg: KnowledgeGraph, options: ServeOptions | None = None) -> None:
     sys.stderr.flush()
     try:
         server.run(sockets=[sock])
-    except KeyboardInterrupt:  # pragma: no cover - uvicorn handles SIGINT itself
-        pass
+    except KeyboardInterrupt as exc:  # pragma: no cover - uvicorn handles SIGINT itself
+        if isinstance(exc, Interrupted):
+            raise  # SIGTERM/SIGHUP: the CLI edge ends the process by that signal
     finally:
         pool.close()
         sock.close()

@@ -88,7 +88,7 @@ def _describe(kg: KnowledgeGraph, term: Any) -> str:
     if isinstance(term, ox.NamedNode):
         return curie(term.value)
     if isinstance(term, ox.BlankNode):
-        for quad in kg.store.quads_for_pattern(None, None, term, ox.DefaultGraph()):
+        for quad in kg.quads(None, None, term):
             return f"{_describe(kg, quad.subject)} {curie(quad.predicate.value)} [...]"
         return "[blank node]"
     if isinstance(term, ox.Literal):

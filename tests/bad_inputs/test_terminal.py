@@ -46,7 +46,9 @@ SCRIPT_TTL = """\
 cpd:xss a cp:Course ;
   skos:prefLabel "<script>alert(1)</script><img src=x onerror=alert(2)> href"@en .
 """
-DATA = ("--data", "bundled", "--data", "evil.ttl")
+#: The small hand-written graph of the tests, plus the evil labels.
+TINY = str(Path(__file__).resolve().parents[1] / "data" / "tiny.ttl")
+DATA = ("--data", TINY, "--data", "evil.ttl")
 FILES = {"evil.ttl": EVIL_TTL}
 
 
@@ -137,8 +139,6 @@ CASES = [
     Case(
         "script-in-label",
         (
-            "--data",
-            "bundled",
             "--data",
             "xss.ttl",
             "render",

@@ -76,8 +76,8 @@ class State:
     def kg(self) -> KnowledgeGraph:
         """The knowledge graph, loaded on first use."""
         if self._kg is None:
-            from certpath.graph import open_graph
             from certpath.progress import task
+            from certpath.stores import open_graph
 
             with task("Loading the graph"):
                 self._kg = open_graph(list(self.data) or None, store=self.store)
@@ -261,16 +261,13 @@ def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
                 if wants_json(args):
                     _json_error(exc)
                 exc.show()
-            except click.Abort as exc:
-                if isinstance(exc.__context__, KeyboardInterrupt):
-                    signum = signal.SIGINT
-                else:
+            except click.Abort as exc:  # click's form of a KeyboardInterrupt
+                signum = _signal_of(exc.__cause__ or exc.__context__)
+                if signum is None:
                     click.echo("Error: aborted", err=True)
                     code = EXIT_USAGE
-            except KeyboardInterrupt:
-                signum = signal.SIGINT
-            except Interrupted as exc:
-                signum = exc.signum
+            except KeyboardInterrupt as exc:  # Ctrl-C, or Interrupted (SIGTERM, SIGHUP)
+                signum = _signal_of(exc)
             except PipeClosed:
                 raise BrokenPipeError(errno.EPIPE, "closed pipe") from None
             finished = True
@@ -280,16 +277,23 @@ def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
             raise
         _silence(stdout)
         code = code if finished else EXIT_PIPE
-    except KeyboardInterrupt:
-        signum = signal.SIGINT
-    except Interrupted as exc:
-        signum = exc.signum
+    except KeyboardInterrupt as exc:
+        signum = _signal_of(exc)
     finally:
         sys.stdout, sys.stderr = stdout, stderr
     if signum is not None:
         _say_interrupted(signum)
         end_by_signal(signum)
     sys.exit(code)
+
+
+def _signal_of(exc: BaseException | None) -> int | None:
+    """The signal behind an interruption: SIGTERM or SIGHUP (Interrupted), else SIGINT."""
+    if isinstance(exc, Interrupted):
+        return exc.signum
+    if isinstance(exc, KeyboardInterrupt):
+        return signal.SIGINT
+    return None
 
 
 def _exit_code(value: object) -> int:

@@ -67,6 +67,7 @@ def esco_cmd(
     """
     from certpath.importers import esco
     from certpath.progress import phases
+    from certpath.stores import parse_store_spec
 
     if (output is None) == (store is None):
         raise click.UsageError("give exactly one of -o FILE (.nt or .ttl) and --store oxigraph:DIR")

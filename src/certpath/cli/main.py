@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queries": ("certpath.cli.sparql_cmds", "queries_cmd"),
     "serve": ("certpath.cli.serve_cmds", "serve_cmd"),
     "load": ("certpath.cli.sparql_cmds", "load_cmd"),
+    "dump": ("certpath.cli.sparql_cmds", "dump_cmd"),
     "render": ("certpath.cli.render_cmds", "render_cmd"),
     "import": ("certpath.cli.import_cmds", "import_group"),
     "roles": ("certpath.cli.list_cmds", "roles_cmd"),
@@ -46,7 +47,8 @@ SHORT_HELP = {
     "query": "Run a SPARQL query (text, file or named) against the graph.",
     "queries": "List the named queries of the query library.",
     "serve": "Serve the graph as a read-only SPARQL 1.1 endpoint.",
-    "load": "Fill a persistent Oxigraph store with the ontology and RDF files.",
+    "load": "Load RDF files into a persistent store (one named graph per file).",
+    "dump": "Copy every triple of the store into an RDF file.",
     "render": "Draw a neighbourhood, a role or the graph as an offline HTML page.",
     "import": "Convert ESCO or a training catalog CSV into certpath RDF.",
     "roles": "List the roles, with filters (table, JSON or CSV).",
@@ -108,7 +110,8 @@ class LazyGroup(click.Group):
     "--store",
     metavar="SPEC",
     help="Where the graph lives: 'memory' (default, fed by --data), 'oxigraph:DIR' (a persistent "
-    "store filled by 'certpath load') or 'sparql:URL' (a SPARQL 1.1 endpoint).",
+    "store filled by 'certpath load') or 'sparql:URL' (a SPARQL 1.1 endpoint, read without "
+    "copying it).",
 )
 @click.option(
     "-q",
@@ -122,11 +125,12 @@ def cli(ctx: click.Context, data: tuple[str, ...], store: str | None, quiet: boo
     """certpath: roles, competencies and certifications, and the exact shortest learning path
     from what you can do today to the role you want.
 
-    Exit codes: 0 ok, 1 invalid data, 2 usage error or unreadable input, 3 no plan possible,
-    4 unknown or ambiguous name, 5 query timed out or truncated, 6 store unavailable,
-    141 standard output closed by its reader (| head); Ctrl-C, SIGTERM and SIGHUP end the
-    process by that signal (shell status 130, 143, 129) after removing temporary files. With
-    --format json an error also prints {"error": ..., "exit": N} on stdout.
+    Exit codes: 0 ok (also when the reader of stdout stops early, as '| head -1' does),
+    1 invalid data, 2 usage error or unreadable input, 3 no plan possible, 4 unknown or
+    ambiguous name, 5 query timed out or truncated, 6 store unavailable, 7 solver failure;
+    Ctrl-C, SIGTERM and SIGHUP end the process by that signal (shell status 130, 143, 129)
+    after removing temporary files. With --format json an error also prints
+    {"error": ..., "exit": N} on stdout.
     """
     from certpath.progress import display
 

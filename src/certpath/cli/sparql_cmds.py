@@ -1,13 +1,19 @@
-"""SPARQL commands: query, queries, load (``serve`` is in :mod:`certpath.cli.serve_cmds`)."""
+"""SPARQL and store commands: query, queries, load, dump (``serve`` is in
+:mod:`certpath.cli.serve_cmds`)."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from certpath.cli.common import State, emit_json, pass_state
+from certpath.cli.common import State, emit_json, format_option, pass_state
+from certpath.sparql.results import ALL_FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
@@ -32,6 +38,31 @@ def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
     return source, None
 
 
+def limit_options(on_exceed: str = "Stop with exit code 5") -> Callable[[F], F]:
+    """``--limit`` and ``--timeout``, with :data:`~certpath.sparql.DEFAULT_LIMIT` and
+    :data:`~certpath.sparql.DEFAULT_TIMEOUT` as defaults; *on_exceed* says what happens."""
+    from certpath.sparql.run import DEFAULT_LIMIT, DEFAULT_TIMEOUT
+
+    def decorate(function: F) -> F:
+        function = click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            metavar="SECONDS",
+            help=f"{on_exceed} when a query runs longer than SECONDS.",
+        )(function)
+        return click.option(
+            "--limit",
+            type=click.IntRange(min=1),
+            default=DEFAULT_LIMIT,
+            show_default=True,
+            help=f"{on_exceed} when a result has more rows (triples) than this.",
+        )(function)
+
+    return decorate
+
+
 @click.command("query")
 @click.argument("source", required=False, metavar="(QUERY | NAME)")
 @click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-': stdin).")
@@ -40,30 +71,18 @@ def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
     "params",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Bind ?NAME to VALUE (repeatable): a CURIE (cpd:cspo) or <IRI> is an IRI, anything else "
-    "a plain literal. Bound safely with VALUES, never spliced into the text.",
+    help="Bind ?NAME to VALUE (repeatable): a CURIE (cpd:cspo) or <IRI> is an IRI; for a named "
+    "query's entity parameter any other value is a name resolved like every command's (slug, "
+    "label); otherwise a plain literal. Bound safely with VALUES, never spliced into the text.",
 )
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "jsonld"]),
+    type=click.Choice(list(ALL_FORMATS)),
     help="Result format. Default: table on a terminal; otherwise json for SELECT/ASK and turtle "
     "for CONSTRUCT/DESCRIBE.",
 )
-@click.option(
-    "--limit",
-    type=click.IntRange(min=1),
-    default=100_000,
-    show_default=True,
-    help="Stop with exit code 5 when the result has more rows (triples) than this.",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=30.0,
-    show_default=True,
-    help="Stop with exit code 5 when the query runs longer than SECONDS.",
-)
+@limit_options()
 @click.option(
     "--allow-service",
     is_flag=True,
@@ -83,47 +102,44 @@ def query_cmd(
     """Run a read-only SPARQL query: QUERY text, -f FILE, or the NAME of a library query.
 
     SELECT, ASK, CONSTRUCT and DESCRIBE; prefixes cp:, cpd:, skos:, schema:, dcterms:, rdfs:,
-    owl:, xsd: and esco: are predeclared. Updates are refused, and so are SERVICE and FROM unless
-    --allow-service. With --store sparql:URL the endpoint evaluates the query. Exit 2 for a
-    syntax error or refused query, 4 for an unknown NAME, 5 when the query times out or exceeds
+    owl:, xsd: and esco: are predeclared. The query is parsed before anything runs; updates are
+    refused, and so are SERVICE and FROM unless --allow-service. With --store sparql:URL the
+    endpoint evaluates the query. Exit 2 for a syntax error or refused query, 4 for an unknown
+    NAME or an entity parameter that names nothing, 5 when the query times out or exceeds
     --limit, 6 when a remote endpoint cannot answer.
     """
-    from certpath.graph import parse_store_spec
     from certpath.sparql import (
-        bind,
         check_params,
         check_query,
         named_query,
         parse_params,
+        resolve_params,
+        run_library_query,
         run_query,
     )
 
     if (source is None) == (file is None):
         raise click.UsageError("give a QUERY, a NAME or -f FILE (exactly one)")
     text, name = _read_query(source or "", file)
-    checked = check_query(text, allow_service=allow_service)
+    checked = check_query(text, allow_service=allow_service, trusted=name is not None)
     bindings = parse_params(params)
-    if name is not None:
-        check_params(named_query(name), bindings)
     chosen = fmt or _default_format(checked.form)
-    kind, location = parse_store_spec(state.store) if state.store else ("memory", "")
-    remote = kind == "sparql"
-    if remote:  # the endpoint evaluates it, unless its graph lacks rule 1's direct triples
-        from certpath.remote import remote_graph_is_complete, run_remote_query
-
-        remote = remote_graph_is_complete(location, timeout=timeout)
-        if not remote:
-            click.echo(
-                f"note: {location} lacks direct triples of vocabulary rule 1; answering from a "
-                "copy of its graph with the rule applied",
-                err=True,
-            )
-    if remote:
-        result = run_remote_query(
-            location, bind(checked, bindings), checked.form, limit=limit, timeout=timeout
+    if fmt is not None and fmt != "table":
+        _check_format(checked.form, fmt)
+    kg = state.kg
+    if getattr(kg, "remote", False) and not kg.rule_1_holds(timeout=timeout):  # type: ignore[attr-defined]
+        click.echo(
+            f"note: {kg.location.removeprefix('sparql:')} lacks direct triples of vocabulary "
+            "rule 1; answering from a copy of its graph with the rule applied",
+            err=True,
         )
+    if name is not None:
+        query = named_query(name)
+        check_params(query, bindings)
+        bindings = resolve_params(kg, query, bindings)
+        result = run_library_query(kg, query, bindings, limit=limit, timeout=timeout)
     else:
-        result = run_query(state.kg, checked, bindings, limit=limit, timeout=timeout)
+        result = run_query(kg, checked, bindings, limit=limit, timeout=timeout)
     data = result.serialize(chosen)
     if chosen in ("table", "csv"):  # for people and spreadsheets (certpath.sanitize)
         from certpath.sanitize import spreadsheet_csv, terminal_bytes
@@ -133,6 +149,13 @@ def query_cmd(
         data += b"\n"  # a JSON document on a line of its own, like every other command's
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+def _check_format(form: str, fmt: str) -> None:
+    """Refuse a format that does not fit the query form, before the query runs."""
+    from certpath.sparql import QueryResult
+
+    QueryResult(form).serialize(fmt)
 
 
 def _default_format(form: str) -> str:
@@ -167,39 +190,62 @@ def queries_cmd(fmt: str) -> None:
 
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, metavar="FILES...")
+@format_option("text", "json")
 @pass_state
-def load_cmd(state: State, files: tuple[str, ...]) -> None:
-    """Fill a persistent store (--store oxigraph:DIR) with the ontology and FILES.
+def load_cmd(state: State, files: tuple[str, ...], fmt: str) -> None:
+    """Load the ontology and FILES into a persistent store: --store oxigraph:DIR or sparql:URL.
 
-    FILES are RDF files or folders, as for --data ('bundled' names the bundled data). The
-    ontology is always loaded first. Later commands open the store in well under a second.
+    FILES are RDF files or folders, as for --data ('bundled' names the bundled data). Each file
+    goes into a named graph of its own, so loading a file again replaces what it contributed
+    (an edited file's old triples go, blank nodes are never duplicated), and every file is
+    parsed before anything is written: a file that fails leaves the store as it was. An
+    endpoint is written with SPARQL 1.1 Update, with the credentials of CERTPATH_SPARQL_USER and
+    CERTPATH_SPARQL_PASSWORD (CERTPATH_SPARQL_UPDATE_URL when updates go elsewhere).
     """
     from certpath.errors import InputError
-    from certpath.graph import (
-        default_graph_size,
-        load_into_store,
-        ontology_files,
-        open_oxigraph,
-        parse_file,
-        parse_store_spec,
-        resolve_data_paths,
-    )
+    from certpath.stores import load_files
 
     if state.store is None:
-        raise InputError("load needs --store oxigraph:DIR (where to put the graph)")
-    kind, location = parse_store_spec(state.store)
-    if kind != "oxigraph":
-        raise InputError(f"--store {state.store}: load fills only an 'oxigraph:DIR' store")
+        raise InputError(
+            "load needs a persistent store: certpath --store oxigraph:DIR load FILES... "
+            "(or --store sparql:URL)"
+        )
     if state.data:
         raise InputError("load takes FILES as arguments, not --data")
-    paths = ontology_files() + resolve_data_paths(list(files))
-    store = open_oxigraph(location, writable=True)
     from certpath.progress import task
 
-    with task("Loading files", total=len(paths)) as advance:
-        for path in paths:
-            parse_file(store, path)
+    with task("Loading files") as advance:
+
+        def report(i: int, count: int, path: Path) -> None:
             advance(1)
-    with task("Applying vocabulary rule 1 and indexing names"):
-        load_into_store(store, [])  # vocabulary rule 1 and the name index, once for all files
-    click.echo(f"{default_graph_size(store)} triples in {location}")
+
+        summary = load_files(state.store, list(files), progress=report)
+    if fmt == "json":
+        emit_json(summary.to_dict())
+        return
+    location = state.store.split(":", 1)[1]
+    click.echo(f"{summary.triples} triples in {location}")
+
+
+@click.command("dump")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write: .nt (N-Triples) or .ttl (Turtle).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+@pass_state
+def dump_cmd(state: State, output: Path, force: bool) -> None:
+    """Copy every triple of the graph (a remote store too, on purpose) into an RDF file."""
+    from certpath.errors import OutputError
+    from certpath.stores import dump
+
+    if output.exists() and not force:
+        raise OutputError(f"{output}: exists; add --force to replace it")
+    if output.exists() and not output.is_file():
+        raise OutputError(f"{output}: not a regular file; dump writes only to regular files")
+    count = dump(state.kg, output)
+    click.echo(f"{count} triples written to {output}", err=True)

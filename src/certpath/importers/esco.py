@@ -549,6 +549,10 @@ def _to_turtle(nt_file: Path, ttl_file: Path) -> None:
     ox.serialize(triples, str(ttl_file), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
+#: The named graph of the ESCO import in a persistent store (a new import replaces it).
+ESCO_GRAPH = "urn:x-certpath:esco"
+
+
 def write_store(
     sources: Sequence[Path],
     location: str,
@@ -573,7 +577,7 @@ def write_store(
             summary = convert(sources, out, release=release, progress=progress)
         say(f"loading into oxigraph:{location}")
         store = open_oxigraph(location, writable=True)
-        load_into_store(store, [*ontology_files(), nt_file])
+        load_into_store(store, [*ontology_files(), nt_file], graphs={nt_file: ESCO_GRAPH})
     return summary
 
 

@@ -73,9 +73,12 @@ def gate(s: Snapshot, requirement: str) -> tuple[str, int]:
         if len(roles) != 1 or s.kind(roles[0]) != "role":
             from certpath.planning.rules import node_name
 
+            given = (
+                f"{len(roles)} given" if len(roles) != 1 else f"{node_name(s, roles[0])} is none"
+            )
             raise ValidationError(
                 f"{node_name(s, requirement)} cp:role: an experience requirement names exactly "
-                f"one cp:Role ({len(roles)} given)"
+                f"one cp:Role ({given})"
             )
         found = s.memo[("gate", requirement)] = (roles[0], int(s.attr(requirement, "months", 1)))
     assert isinstance(found, tuple)

@@ -361,7 +361,7 @@ class RoleDistance:
             "cost": self.cost,
             "met": self.met,
             "total": self.total,
-            "steps": [s.iri for s in self.plan.steps] if self.plan else None,
+            "steps": [_public(s.iri) for s in self.plan.steps] if self.plan else None,
         }
 
 

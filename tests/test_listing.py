@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import DATA
 
 from certpath.errors import EntityNotFound, InputError
 from certpath.graph import KnowledgeGraph, load
 from certpath.listing import competencies, instances, labels_of, offers, roles
 from certpath.resolve import kind_of, label_of
-
-from conftest import DATA
 
 
 def test_roles_are_every_role_sorted_by_label(bundled: KnowledgeGraph) -> None:
@@ -30,7 +29,9 @@ def test_role_row_is_self_describing(bundled: KnowledgeGraph) -> None:
     data = row.to_dict()
     assert list(data)[:4] == ["iri", "curie", "label", "kind"]
     assert data["curie"] == "cpd:safe-product-owner" and data["kind"] == "role"
-    requires = {o.value for o in bundled.objects(row.iri, "https://w3id.org/certpath/ontology#requires")}
+    requires = {
+        o.value for o in bundled.objects(row.iri, "https://w3id.org/certpath/ontology#requires")
+    }
     assert data["requires"] == len(requires)
     assert data["frameworks"] == [
         {"iri": "https://w3id.org/certpath/data/safe", "curie": "cpd:safe",
@@ -81,7 +82,9 @@ def test_offer_row_facts(bundled: KnowledgeGraph) -> None:
                         "label": "Scrum"}],
         "teaches": 0,
     }  # fmt: skip
-    assert data["teaches"] == len(bundled.objects(row.iri, "https://w3id.org/certpath/ontology#teaches"))
+    assert data["teaches"] == len(
+        bundled.objects(row.iri, "https://w3id.org/certpath/ontology#teaches")
+    )
 
 
 def test_broader_and_narrower(bundled: KnowledgeGraph) -> None:
@@ -125,8 +128,8 @@ def test_blank_node_entities_are_not_listed(tmp_path) -> None:  # type: ignore[n
     data.write_text(
         "@prefix cp: <https://w3id.org/certpath/ontology#> .\n"
         "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
-        "<https://ex.org/r> a cp:Role ; skos:prefLabel \"Named\"@en .\n"
-        "[] a cp:Role ; skos:prefLabel \"Anonymous\"@en .\n",
+        '<https://ex.org/r> a cp:Role ; skos:prefLabel "Named"@en .\n'
+        '[] a cp:Role ; skos:prefLabel "Anonymous"@en .\n',
         encoding="utf-8",
     )
     assert [r.label for r in roles(load([data])).rows] == ["Named"]

@@ -176,7 +176,7 @@ def complete(
     """
     path = index_file(data, store)
     if not path.is_file():
-        from certpath.graph import open_graph
+        from certpath.stores import open_graph
 
         build(open_graph(list(data or []) or None, store=store), path)
     else:

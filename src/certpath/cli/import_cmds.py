@@ -67,7 +67,6 @@ def esco_cmd(
     """
     from certpath.importers import esco
     from certpath.progress import phases
-    from certpath.stores import parse_store_spec
 
     if (output is None) == (store is None):
         raise click.UsageError("give exactly one of -o FILE (.nt or .ttl) and --store oxigraph:DIR")
@@ -89,8 +88,8 @@ def _esco(
     say: Callable[[str], None],
 ) -> tuple[EscoSummary, str]:
     """Run the ESCO import into a store or a file; (summary, where it went)."""
-    from certpath.graph import parse_store_spec
     from certpath.importers import esco
+    from certpath.stores import parse_store_spec
 
     if store is not None:
         kind, location = parse_store_spec(store)

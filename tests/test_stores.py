@@ -24,16 +24,15 @@ from store_graphs import write_planning_catalogue, write_synthetic
 from test_queries import each_case, shown
 
 from certpath.cli.main import cli
-from certpath.errors import QueryTruncated
+from certpath.errors import NoPlan, QueryTruncated
 from certpath.graph import bundled_data_dir, ontology_files
-from certpath.remote import Endpoint
-from certpath.errors import NoPlan
 from certpath.graph import load as load_graph
 from certpath.planner import role_gaps, shortest_learning_path
 from certpath.projection import project, project_neighbourhood
+from certpath.remote import Endpoint
 from certpath.remote_graph import RemoteGraph
-from certpath.stores import load_files, open_graph
 from certpath.sparql import run_named
+from certpath.stores import load_files, open_graph
 
 SERVERS = ["oxigraph", "virtuoso"]
 CPD = "https://w3id.org/certpath/data/"
@@ -352,6 +351,35 @@ def test_store_neighbourhoods_plan_as_the_whole_graph(
                     steps += sum(s.get("kind") == "experience" for s in answer["steps"])
             assert role_gaps(part, role, **person) == role_gaps(whole, role, **person)
     assert milestones and steps  # the comparison covered milestones and experience steps
+
+
+def test_milestone_roles_by_parts(
+    catalogue_store: Any, catalogue_files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The roles a plan could meet, counted by the endpoint in one query or (a large question)
+    by parts of a few competencies: the same roles as a look-up in memory."""
+    import random
+
+    from certpath import remote_fetch
+    from certpath.neighbourhood import StoreSource
+
+    if not isinstance(catalogue_store, RemoteGraph):
+        pytest.skip("an Oxigraph folder is read by look-ups")
+    memory = StoreSource(load_graph(catalogue_files))
+    rng = random.Random(3)
+    competencies = [f"{CPD}pc{i}" for i in range(80)]
+    for size in (0, 5, 30, 80):
+        reach = sorted(rng.sample(competencies, size))
+        roles = [f"{CPD}pw0"] if size % 2 else []
+        expected = memory.milestone_candidates(reach, roles)
+        source = catalogue_store.triple_source()
+        assert source.milestone_candidates(reach, roles) == expected
+        monkeypatch.setattr(remote_fetch, "MILESTONE_ONE_QUERY", 0)
+        monkeypatch.setattr(remote_fetch, "MILESTONE_BATCH", 7)
+        assert source.milestone_candidates(reach, roles) == expected
+        monkeypatch.undo()
+        if size == 80:
+            assert expected  # the comparison saw some roles
 
 
 # ---------------------------------------------------------------- writing

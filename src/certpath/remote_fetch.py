@@ -39,8 +39,10 @@ __all__ = [
 BATCH = 400
 #: Blank nodes deep below an entity fetched in one answer (deeper ones cost another answer).
 DEPTH = 3
-#: Reachable competencies in one milestone query before it is split (a query of ~150 KB).
-MILESTONE_BATCH = 3000
+#: Reachable competencies up to which the milestone roles are found by one query.
+MILESTONE_ONE_QUERY = 500
+#: Reachable competencies (and candidate roles) per query beyond that.
+MILESTONE_BATCH = 2000
 
 Subject = ox.NamedNode | ox.BlankNode
 Triple = tuple[Any, Any, Any]
@@ -257,43 +259,47 @@ class RemoteSource:
 
     def milestone_candidates(self, reachable: Sequence[str], roles: Sequence[str]) -> list[str]:
         """See :meth:`certpath.neighbourhood.TripleSource.milestone_candidates`: counted by the
-        endpoint (one query), only the roles found travel."""
+        endpoint, only the roles found travel. A small question is one query; a large one
+        counts the reachable requirements of each role by parts, then keeps the roles whose
+        count is all they require (a query Virtuoso estimates at an hour as one piece)."""
         self.graph._discover()
-        if len(reachable) > MILESTONE_BATCH:
-            return self._candidates_in_parts(reachable, roles)
-        self.requests += 1
-        result = self.endpoint.select(_milestone_query(reachable, roles))
-        return sorted({r.value for (r,) in result.rows if isinstance(r, ox.NamedNode)})
+        if len(reachable) <= MILESTONE_ONE_QUERY:
+            self.requests += 1
+            result = self.endpoint.select(_milestone_query(reachable, roles))
+            return sorted({_text(r) for (r,) in result.rows if isinstance(r, ox.NamedNode)})
+        hits: dict[str, int] = {}
+        for start in range(0, len(reachable), MILESTONE_BATCH):
+            self._count_hits(list(reachable[start : start + MILESTONE_BATCH]), hits)
+        if roles:
+            self.requests += 1
+            query = _GATED.format(roles=values("w", roles))
+            for (r,) in self.endpoint.select(query).rows:
+                if isinstance(r, ox.NamedNode):
+                    hits.setdefault(r.value, 0)
+        candidates = sorted(hits)
+        found: list[str] = []
+        for start in range(0, len(candidates), MILESTONE_BATCH):
+            batch = candidates[start : start + MILESTONE_BATCH]
+            pairs = " ".join(f"(<{r}> {hits[r]})" for r in batch)
+            self.requests += 1
+            rows = self.endpoint.select(_ALL_MET.format(pairs=pairs)).rows
+            found += [r.value for (r,) in rows if isinstance(r, ox.NamedNode)]
+        return sorted(found)
 
-    def _candidates_in_parts(self, reachable: Sequence[str], roles: Sequence[str]) -> list[str]:
-        """The same answer for a reachable set too large for one query: candidates first (per
-        part of the set), then their requirements counted per part."""
-        found: set[str] = set()
-        parts = [
-            reachable[i : i + MILESTONE_BATCH] for i in range(0, len(reachable), MILESTONE_BATCH)
-        ]
-        for i, part in enumerate(parts):
+    def _count_hits(self, part: list[str], hits: dict[str, int]) -> None:
+        """Add, per role, how many competencies of *part* it requires (parts are disjoint)."""
+        try:
             self.requests += 1
-            query = _CANDIDATES.format(
-                reach=values("c", part), roles=values("w", roles if i == 0 else ())
-            )
-            found |= {
-                r.value for (r,) in self.endpoint.select(query).rows if isinstance(r, ox.NamedNode)
-            }
-        candidates = sorted(found)
-        met: dict[str, int] = {}
-        total: dict[str, int] = {}
-        for start in range(0, len(candidates), BATCH):
-            batch = candidates[start : start + BATCH]
-            self.requests += 1
-            for r, n in self.endpoint.select(_TOTALS.format(roles=values("r", batch))).rows:
-                total[_text(r)] = int(_text(n))
-            for part in parts:
-                self.requests += 1
-                query = _MET.format(roles=values("r", batch), reach=values("x", part))
-                for r, n in self.endpoint.select(query).rows:
-                    met[_text(r)] = met.get(_text(r), 0) + int(_text(n))
-        return [r for r in candidates if met.get(r, 0) == total.get(r, 0)]
+            rows = self.endpoint.select(_HITS.format(reach=values("c", part))).rows
+        except QueryTruncated:
+            if len(part) == 1:
+                raise
+            self._count_hits(part[: len(part) // 2], hits)
+            self._count_hits(part[len(part) // 2 :], hits)
+            return
+        for r, n in rows:
+            if isinstance(r, ox.NamedNode):
+                hits[r.value] = hits.get(r.value, 0) + int(_text(n))
 
 
 def _text(term: object) -> str:
@@ -305,14 +311,18 @@ _CANDIDATES = (
     "{{ {roles} ?g <" + CP.role + "> ?w . ?r <" + CP.requiresExperience + "> ?g }} "
     "FILTER(isIRI(?r)) }}"
 )
-_TOTALS = (
-    "SELECT ?r (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {roles} ?r <" + CP.requires + "> ?x "
-    "FILTER(!isLiteral(?x)) }} GROUP BY ?r"
+_HITS = (
+    "SELECT ?r (COUNT(DISTINCT ?c) AS ?n) WHERE {{ {reach} ?r <" + CP.requires + "> ?c "
+    "FILTER(isIRI(?r)) }} GROUP BY ?r"
 )
-_MET = (
-    "SELECT ?r (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {roles} {reach} ?r <"
-    + CP.requires
-    + "> ?x }} GROUP BY ?r"
+_GATED = (
+    "SELECT DISTINCT ?r WHERE {{ {roles} ?g <" + CP.role + "> ?w . "
+    "?r <" + CP.requiresExperience + "> ?g FILTER(isIRI(?r)) }}"
+)
+_ALL_MET = (
+    "SELECT ?r WHERE {{ VALUES (?r ?hit) {{ {pairs} }} "
+    "OPTIONAL {{ ?r <" + CP.requires + "> ?x FILTER(!isLiteral(?x)) }} }} "
+    "GROUP BY ?r ?hit HAVING (COUNT(DISTINCT ?x) = ?hit)"
 )
 
 

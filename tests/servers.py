@@ -88,6 +88,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @contextlib.contextmanager
 def oxigraph_server(folder: Path, *, read_only: bool = False) -> Iterator[Server]:
     """Oxigraph's server on *folder* (``serve``: read-write, no authentication)."""
+    existed = folder.is_dir() and any(folder.iterdir())
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     command = "serve-read-only" if read_only else "serve"
@@ -98,7 +99,8 @@ def oxigraph_server(folder: Path, *, read_only: bool = False) -> Iterator[Server
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(f"{base}/query?query=ASK%7B%7D", process)
+        # a large store takes a minute to open on a busy machine
+        wait_for(f"{base}/query?query=ASK%7B%7D", process, seconds=600 if existed else 60)
         yield Server("oxigraph", f"{base}/query", f"{base}/update", folder=folder)
     finally:
         _stop(process)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from certpath.errors import InputError
+from certpath.errors import AmbiguousName, EntityNotFound, InputError
 from certpath.graph import KnowledgeGraph
 from certpath.resolve import resolve
 
@@ -212,14 +212,19 @@ def read_profile(kg: KnowledgeGraph, path: str | Path) -> Profile:
             f"{path}: unknown profile format '{path.suffix}'; use .yaml, .json or .ttl"
         )
     data = _read_capped(path)
-    if suffix in RDF_SUFFIXES:
-        return _rdf_profile(kg, path, data)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    content = _load_json(path, text) if suffix == ".json" else _load_yaml(path, text)
-    return _mapping_profile(kg, path, content)
+        if suffix in RDF_SUFFIXES:
+            return _rdf_profile(kg, path, data)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        content = _load_json(path, text) if suffix == ".json" else _load_yaml(path, text)
+        return _mapping_profile(kg, path, content)
+    except EntityNotFound as exc:  # name the file: the same name may come from --have too
+        raise type(exc)(f"{path}: {exc}", exc.suggestions) from None
+    except AmbiguousName as exc:
+        raise AmbiguousName(f"{path}: {exc}", exc.candidates) from None
 
 
 def _read_capped(path: Path) -> bytes:
@@ -429,14 +434,15 @@ def _rdf_profile(kg: KnowledgeGraph, path: Path, data: bytes) -> Profile:
         competency, level = _holding(store, path, quad.object)
         levels[competency] = max(level, levels.get(competency, 0))
     for quad in store.quads_for_pattern(person, _cp("hasCompetency"), None):
-        if isinstance(quad.object, ox.NamedNode) and quad.object.value not in levels:
-            levels[quad.object.value] = DEFAULT_LEVEL
+        iri = _named(path, "cp:hasCompetency", quad.object)
+        if iri not in levels:
+            levels[iri] = DEFAULT_LEVEL
     profile = Profile()
     for iri, level in sorted(levels.items()):
         profile.add_competency(resolve(kg, iri, kinds=["competency"]), level)
     for quad in store.quads_for_pattern(person, _cp("holds"), None):
-        if isinstance(quad.object, ox.NamedNode):
-            profile.holds.add(resolve(kg, quad.object.value, kinds=["offer"]))
+        iri = _named(path, "cp:holds", quad.object)
+        profile.holds.add(resolve(kg, iri, kinds=["offer"]))
     for quad in store.quads_for_pattern(person, _cp("hasExperience"), None):
         role, months = _worked(store, path, quad.object)
         profile.add_experience(resolve(kg, role, kinds=["role"]), months)
@@ -466,6 +472,18 @@ def _worked(store: Any, path: Path, node: Any) -> tuple[str, int]:
     return roles[0], parse_months(int(value.value), where=where)
 
 
+def _named(path: Path, prop: str, term: Any) -> str:
+    """The IRI *term* names; a literal or blank node cannot name an entity of the data."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    shown = f'"{term.value}"' if isinstance(term, ox.Literal) else "a blank node"
+    raise InputError(
+        f"{path}: {prop} {shown}: the object must be the entity's IRI (write {prop} cpd:slug)"
+    )
+
+
 def _cp(name: str) -> Any:
     import pyoxigraph as ox
 
@@ -487,9 +505,12 @@ def _holding(store: Any, path: Path, node: Any) -> tuple[str, int]:
             "it needs exactly one"
         )
     level = DEFAULT_LEVEL
-    for quad in store.quads_for_pattern(node, _cp("level"), None):
+    values = list(store.quads_for_pattern(node, _cp("level"), None))
+    where = f"{path}: cp:level of {competencies[0]}"
+    if len(values) > 1:
+        raise InputError(f"{where}: {len(values)} levels given; a holding has one cp:level")
+    for quad in values:
         value = quad.object
-        where = f"{path}: cp:level of {competencies[0]}"
         if not isinstance(value, ox.Literal) or value.datatype.value not in _INTEGER_TYPES:
             shown = f'"{value.value}"' if isinstance(value, ox.Literal) else str(value)
             raise InputError(f"{where}: {shown} is not an integer 1 to 5 (write cp:level 3)")

@@ -173,6 +173,34 @@ CASES = [
         "http://127.0.0.1:9/sparql: cannot reach",
         after=json_error(6, "http://127.0.0.1:9"),
     ),
+    # ---- item 13's twin on the command line (found by hostile2): an argument that is not
+    # UTF-8 (a name, a query) gave a traceback in every name look-up, exit 1 for a query
+    Case(
+        "argument-not-utf8-show",
+        ("--data", TINY, "show", "b\udcffx"),
+        2,
+        "argument b'b\\xffx' is not UTF-8 text",
+    ),
+    Case(
+        "argument-not-utf8-target-json",
+        ("--data", TINY, "path", "--target=\udcff", "--format", "json"),
+        2,
+        "argument b'--target=\\xff' is not UTF-8 text",
+        after=json_error(2, "argument b'--target=\\xff'"),
+    ),
+    Case(
+        "argument-not-utf8-query",
+        ("--data", TINY, "query", 'SELECT * { ?s ?p "\udcff" }'),
+        2,
+        "argument b'SELECT * { ?s ?p \"\\xff\" }' is not UTF-8 text",
+    ),
+    Case(
+        "file-name-not-utf8-is-a-file",
+        ("--data", "b\udcffx.ttl", "stats"),
+        0,
+        "Classes:",
+        {"b\udcffx.ttl": Path(TINY).read_bytes()},
+    ),
 ]
 
 
@@ -199,6 +227,8 @@ PIPED = {
     "path": ["--data", TINY, "path", "--target", "scaled owner", "--have", "stories"],
     "query-csv": ["query", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv", "--limit", "100000"],
     "show-json": ["--data", TINY, "show", "owner", "--format", "json"],
+    "dump-stdout": ["--data", TINY, "dump", "-o", "-"],
+    "offers-csv": ["--data", TINY, "offers", "--format", "csv"],
 }
 
 

@@ -233,19 +233,45 @@ def load_cmd(state: State, files: tuple[str, ...], fmt: str) -> None:
     "--output",
     "output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write: .nt (N-Triples) or .ttl (Turtle).",
+    type=click.Path(dir_okay=False),
+    help="Where to write: .nt (N-Triples) or .ttl (Turtle); '-' writes N-Triples to stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 @pass_state
-def dump_cmd(state: State, output: Path, force: bool) -> None:
-    """Copy every triple of the graph (a remote store too, on purpose) into an RDF file."""
-    from certpath.errors import OutputError
+def dump_cmd(state: State, output: str, force: bool) -> None:
+    """Copy every triple of the graph (a remote store too, on purpose) into an RDF file.
+
+    The file is written as every certpath file is (``certpath.output``): atomically, only over a
+    regular file, replaced only with --force, nothing left behind on an error or a signal.
+    """
+    import shutil
+    import tempfile
+
+    from certpath.errors import InputError, OutputError
+    from certpath.output import atomic_path, check_target, is_stdout, open_output
     from certpath.stores import dump
 
-    if output.exists() and not force:
-        raise OutputError(f"{output}: exists; add --force to replace it")
-    if output.exists() and not output.is_file():
-        raise OutputError(f"{output}: not a regular file; dump writes only to regular files")
-    count = dump(state.kg, output)
-    click.echo(f"{count} triples written to {output}", err=True)
+    if is_stdout(output):
+        with tempfile.TemporaryDirectory(prefix="certpath-dump-") as folder:
+            written = Path(folder) / "dump.nt"
+            count = dump(state.kg, written)
+            with open_output(output, binary=True) as out, written.open("rb") as data:
+                shutil.copyfileobj(data, out)
+        click.echo(f"{count} triples written to stdout", err=True)
+        return
+    target = check_target(output, force=force)
+    if target.suffix.lower() not in (".nt", ".ttl"):
+        raise OutputError(
+            f"{target}: dump writes N-Triples (.nt) or Turtle (.ttl); '-' writes N-Triples to "
+            "stdout"
+        )
+    with atomic_path(target, force=force) as temp:
+        inner = temp.with_name(temp.name + target.suffix)  # dump picks the format by suffix
+        try:
+            count = dump(state.kg, inner)
+            inner.replace(temp)
+        except InputError as exc:  # a write failure, named by the temporary file
+            raise OutputError(str(exc).replace(str(inner), str(target))) from None
+        finally:
+            inner.unlink(missing_ok=True)
+    click.echo(f"{count} triples written to {target}", err=True)

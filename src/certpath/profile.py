@@ -124,6 +124,10 @@ def split_level(text: str, *, origin: str = "--have") -> tuple[str, int]:
     name, sep, level = text.rpartition("@")
     if not sep:
         return text.strip(), DEFAULT_LEVEL
+    if not name.strip():
+        raise InputError(
+            f"{origin} '{text}': no name before '@'; write it as 'backlog refinement@3'"
+        )
     try:
         return name.strip(), parse_level(level, where=origin)
     except InputError:

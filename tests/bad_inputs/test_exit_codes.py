@@ -305,3 +305,72 @@ def test_serve_ends_by_the_signal(tmp_path: Path, signum: int) -> None:
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == -signum, stderr
     assert b"Traceback" not in stderr
+
+
+# --------------------------------------------------------------------------- stdout that fails
+# Found by hostile2: standard output on a full device, or closed (`>&-`), gave a traceback
+# (ENOSPC from the flush; AttributeError on None). Now one line, exit 2, as `ls` does; an error
+# being reported keeps its own code. The full device is one of our own (1, 7), never /dev/full.
+
+
+def _can_mknod() -> bool:
+    import stat
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    try:
+        os.mknod(folder / "probe", stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except OSError:
+        return False
+    finally:
+        shutil.rmtree(folder)
+    return True
+
+
+FAILING_STDOUT = {
+    "stats": (["--data", TINY, "stats"], 2),
+    "path-json": (["--data", TINY, "path", "--target", "owner", "--format", "json"], 2),
+    "dump-stdout": (["--data", TINY, "dump", "-o", "-"], 2),
+    "render-stdout": (["--data", TINY, "render", "--role", "owner", "-o", "-"], 2),
+    "error-json-keeps-its-code": (["--data", TINY, "show", "nobody", "--format", "json"], 4),
+}
+
+
+@pytest.mark.skipif(not _can_mknod(), reason="mknod is not permitted here (needs CAP_MKNOD)")
+@pytest.mark.parametrize("name", sorted(FAILING_STDOUT))
+def test_stdout_on_a_full_device(tmp_path: Path, name: str) -> None:
+    import stat
+
+    args, code = FAILING_STDOUT[name]
+    full = tmp_path / "full"
+    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    with full.open("wb") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "certpath", *args],
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "NO_COLOR": "1"},
+            timeout=120,
+            check=False,
+        )
+    stderr = done.stderr.decode()
+    assert "Traceback" not in stderr and done.returncode == code, stderr
+    assert stderr.splitlines()[-1] == "Error: stdout: cannot write: No space left on device"
+    assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
+@pytest.mark.parametrize("args", [["stats"], ["--data", TINY, "dump", "-o", "-"]], ids=str)
+def test_stdout_closed(tmp_path: Path, args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "certpath", *args],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 (the child closes its stdout: `>&-`)
+        timeout=120,
+        check=False,
+    )
+    stderr = done.stderr.decode()
+    assert "Traceback" not in stderr and done.returncode == 2, stderr
+    assert stderr.splitlines() == ["Error: stdout: cannot write: Bad file descriptor"]

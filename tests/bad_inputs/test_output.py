@@ -491,6 +491,23 @@ DEVICE_CASES = [
         setup=device("null.yaml"),
         after=still_device("null.yaml"),
     ),
+    # reading a device that never ends (a /dev/zero of our own: 1, 5): refused or capped
+    Case(
+        "catalog-from-zero-device",
+        ("--data", TINY, "import", "catalog", "zero.csv", "-o", "-"),
+        2,
+        "zero.csv: not a regular file; a catalog is a CSV file",
+        setup=lambda folder: os.mknod(folder / "zero.csv", stat.S_IFCHR | 0o666, os.makedev(1, 5)),
+        timeout=30,
+    ),
+    Case(
+        "query-from-zero-device",
+        ("query", "-f", "zero.rq"),
+        2,
+        "zero.rq: larger than 1 MB",
+        setup=lambda folder: os.mknod(folder / "zero.rq", stat.S_IFCHR | 0o666, os.makedev(1, 5)),
+        timeout=30,
+    ),
 ]
 
 

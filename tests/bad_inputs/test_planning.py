@@ -179,6 +179,35 @@ CASES += [
                "cp:prerequisite": {"@id": "cpd:ghost"}}]}"""
         },
     ),
+    # an empty name said "empty name" (exit 4) without naming the option that held it
+    *(
+        Case(
+            f"empty-name-{option.strip('-')}",
+            ("--data", TINY, *command, option, value),
+            2,
+            f"Invalid value for '{option}': an empty name",
+        )
+        for command, option, value in [
+            (("path",), "--target", ""),
+            (("path", "--target", "owner"), "--have", " "),
+            (("gaps", "--target", "owner"), "--holds", ""),
+            (("career", "--to", "owner"), "--from", ""),
+            (("render", "-o", "x.html"), "--role", "\t"),
+        ]
+    ),
+    Case("empty-name-show", ("--data", TINY, "show", ""), 2, "Invalid value for 'ENTITY'"),
+    Case(
+        "have-no-name-before-level",
+        (*OWNER, "--have", "@3"),
+        2,
+        "--have '@3': no name before '@'",
+    ),
+    Case(
+        "search-empty-text",
+        ("--data", TINY, "search", " ", "--format", "json"),
+        2,
+        "Invalid value for TEXT: an empty text matches every label",
+    ),
     # a maximum of nan matched every offer (--max-cost) or none (--max-hours), exit 0
     Case(
         "offers-max-cost-nan", ("--data", TINY, "offers", "--max-cost", "nan"), 2, "--max-cost nan"

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from certpath.cli.common import EXIT_NO_PLAN, State, emit_json, format_option, pass_state
+from certpath.cli.common import (
+    EXIT_NO_PLAN,
+    State,
+    emit_json,
+    format_option,
+    not_blank,
+    pass_state,
+)
 from certpath.cli.completion import complete
 from certpath.errors import NoPlan
 
@@ -49,6 +56,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--experience",
         multiple=True,
+        callback=not_blank,
         metavar="ROLE@MONTHS",
         shell_complete=complete("role"),
         help="Months the person has worked as a role, such as 'Product Owner@18' (repeatable).",
@@ -56,6 +64,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--holds",
         multiple=True,
+        callback=not_blank,
         metavar="OFFER",
         shell_complete=complete("offer"),
         help="A certification or course the person completed (repeatable).",
@@ -63,6 +72,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--have",
         multiple=True,
+        callback=not_blank,
         metavar="COMPETENCY[@LEVEL]",
         shell_complete=complete("competency", levels=True),
         help="A competency the person has, at a level 1-5; without '@LEVEL' it counts as 5 "
@@ -123,6 +133,7 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
 @click.command("path")
 @click.option(
     "--target",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),
@@ -265,6 +276,7 @@ def path_cmd(
 @click.command("gaps")
 @click.option(
     "--target",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),
@@ -345,6 +357,7 @@ def closest_cmd(
 @click.option(
     "--from",
     "source",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),
@@ -353,6 +366,7 @@ def closest_cmd(
 @click.option(
     "--to",
     "target",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),

@@ -16,23 +16,35 @@ from certpath.sparql.results import ALL_FORMATS
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: A query text larger than this is refused (a query is text a person wrote, never data).
+MAX_QUERY_BYTES = 1_000_000
+
+
 def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
-    """Return (text, name): the query text and, for a named query, its name."""
+    """Return (text, name): the query text and, for a named query, its name.
+
+    A file or stdin is read as UTF-8 (a byte-order mark is skipped) up to
+    :data:`MAX_QUERY_BYTES`: a FIFO or a process substitution works, a device never reads on.
+    """
     from certpath.errors import InputError
     from certpath.sparql import library, named_query
 
     if file is not None:
-        if file == "-":
-            try:
-                return sys.stdin.buffer.read().decode("utf-8-sig"), None
-            except UnicodeDecodeError as exc:
-                raise InputError(f"stdin: not UTF-8 text (byte {exc.start})") from None
+        name = "stdin" if file == "-" else file
         try:
-            return Path(file).read_text(encoding="utf-8"), None
+            if file == "-":
+                data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+            else:
+                with Path(file).open("rb") as handle:
+                    data = handle.read(MAX_QUERY_BYTES + 1)
         except OSError as exc:
             raise InputError(f"{file}: cannot read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{file}: not UTF-8 text") from None
+        if len(data) > MAX_QUERY_BYTES:
+            raise InputError(f"{name}: larger than 1 MB; a query is text, not data")
+        try:
+            return data.decode("utf-8-sig"), None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     if source in library() or not any(ch in source for ch in " {\n?"):
         return named_query(source).text, source
     return source, None

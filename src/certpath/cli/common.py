@@ -24,7 +24,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 
 import click
 
@@ -255,7 +255,8 @@ def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
     """
     from certpath.output import end_by_signal, signals_raise
 
-    stdout, stderr = sys.stdout or _ClosedStream(), sys.stderr or _ClosedStream()
+    closed = cast(TextIO, _ClosedStream())
+    stdout, stderr = sys.stdout or closed, sys.stderr or closed
     sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
     code: int = EXIT_OK
     signum: int | None = None

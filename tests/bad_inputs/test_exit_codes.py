@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bad_inputs.corpus import Case, parametrize, run_all, verify
+from bad_inputs.corpus import Case, only_files, parametrize, run_all, verify
 
 #: The small hand-written graph of the tests: names here do not change with the bundled data.
 TINY = str(Path(__file__).resolve().parents[1] / "data" / "tiny.ttl")
@@ -194,6 +194,26 @@ CASES = [
         2,
         "argument b'SELECT * { ?s ?p \"\\xff\" }' is not UTF-8 text",
     ),
+    # an empty path: --profile "" and --html "" were ignored (exit 0), --data "" loaded the
+    # current folder
+    *(
+        Case(
+            f"empty-path-{option.strip('-')}",
+            ("--data", TINY, *command, option, ""),
+            2,
+            f"Invalid value for '{option}': an empty path",
+            after=only_files(),
+        )
+        for command, option in [
+            (("path", "--target", "owner"), "--profile"),
+            (("path", "--target", "owner"), "--html"),
+            (("gaps", "--target", "owner"), "--save-profile"),
+            (("query",), "--file"),
+            (("render",), "--output"),
+            (("dump",), "--output"),
+        ]
+    ),
+    Case("empty-path-data", ("--data", "", "stats"), 2, "Invalid value for '--data': an empty"),
     Case(
         "file-name-not-utf8-is-a-file",
         ("--data", "b\udcffx.ttl", "stats"),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bad_inputs.corpus import Case, run_case, verify
+from bad_inputs.corpus import Case, run_case, run_certpath, verify
 
 TINY = str(Path(__file__).resolve().parents[1] / "data" / "tiny.ttl")
 PREFIXES = (
@@ -28,11 +28,44 @@ EMPTY_GROUP = (
 )
 
 
+LEVEL_6 = (
+    PREFIXES
+    + 'cpd:x a cp:Competency ; skos:prefLabel "X"@en .\n'
+    + 'cpd:r a cp:Role ; skos:prefLabel "R"@en ;\n'
+    + "  cp:qualifiedRequirement [ cp:competency cpd:x ; cp:level 6 ] .\n"
+    + 'cpd:o a cp:Course ; skos:prefLabel "O"@en ; cp:durationHours 1.0 ; cp:teaches cpd:x .\n'
+)
+
+
 def fifo(name: str) -> object:
     return lambda folder: os.mkfifo(folder / name)
 
 
+def loaded(name: str) -> object:
+    """Load *name* (a file of the case) into an Oxigraph store ``db`` in the case's folder."""
+
+    def load(folder: Path) -> None:
+        done = run_certpath(["--store", "oxigraph:db", "load", name], cwd=folder)
+        assert done.returncode == 0, done.stderr
+
+    return load
+
+
 LEFT = [
+    (
+        Case(
+            "store-level-6-names-the-file",
+            ("--store", "oxigraph:db", "path", "--target", "r"),
+            1,
+            "cpd:r cp:qualifiedRequirement [...] cp:level: 6 is outside 1..5 "
+            "(levels run from 1 to 5) (in ",
+            {"r.ttl": LEVEL_6},
+            setup=loaded("r.ttl"),
+        ),
+        "projection.py (no owner named): _where finds the file by re-parsing kg.sources, which a "
+        "persistent store has not; item 18 holds with --data only (the store's named graph per "
+        "file, urn:x-certpath:sources, says which file)",
+    ),
     (
         Case(
             "data-fifo-is-not-missing",

@@ -120,6 +120,7 @@ def output_option(help_text: str, *, required: bool = False) -> Callable[[F], F]
         "--output",
         required=required,
         metavar="FILE",
+        callback=not_empty_path,
         help=help_text + " '-' writes to standard output.",
     )
 
@@ -141,6 +142,15 @@ def not_blank(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     values = value if isinstance(value, tuple) else (value,)
     if any(isinstance(one, str) and not one.strip() for one in values):
         raise click.BadParameter("an empty name; give an IRI, CURIE, slug, label or alias")
+    return value
+
+
+def not_empty_path(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: refuse an empty path (``--profile ""`` was ignored, ``--data ""`` loaded
+    the current folder), naming the option (a usage error, exit 2)."""
+    values = value if isinstance(value, tuple) else (value,)
+    if any(isinstance(one, str) and one == "" for one in values):
+        raise click.BadParameter("an empty path; give a file name")
     return value
 
 

@@ -10,7 +10,14 @@ from typing import Any
 import click
 
 from certpath import __version__
-from certpath.cli.common import State, progress_wanted, raw_stream, run_edge, translate_errors
+from certpath.cli.common import (
+    State,
+    not_empty_path,
+    progress_wanted,
+    raw_stream,
+    run_edge,
+    translate_errors,
+)
 
 #: Command families, imported only when one of their commands runs (a one-shot CLI starts fast).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -126,6 +133,7 @@ def _refuse_undecodable(argv: Sequence[str]) -> None:
     "--data",
     "data",
     multiple=True,
+    callback=not_empty_path,
     metavar="PATH",
     help="RDF file or folder to load instead of the bundled data (repeatable; 'bundled' names "
     "the bundled set, so '--data bundled --data mine.ttl' adds to it).",

@@ -17,6 +17,7 @@ from certpath.cli.common import (
     emit_json,
     format_option,
     not_blank,
+    not_empty_path,
     pass_state,
 )
 from certpath.cli.completion import complete
@@ -40,6 +41,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--save-profile",
         "save_profile",
+        callback=not_empty_path,
         type=click.Path(dir_okay=False),
         metavar="FILE",
         help="Also write what --have, --holds, --experience and --profile give, as a profile "
@@ -49,6 +51,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--profile",
         "profile_file",
+        callback=not_empty_path,
         type=click.Path(dir_okay=False),
         help="A profile file (YAML/JSON with 'have:', 'holds:' and 'experience:', or Turtle "
         "with a cp:Person).",
@@ -182,7 +185,13 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
     "proved optimal, with how far from the best possible it can be at most.",
 )
 @format_option("text", "json", "markdown")
-@click.option("--html", "html", type=click.Path(dir_okay=False), help="Also draw the plan here.")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False),
+    callback=not_empty_path,
+    help="Also draw the plan here.",
+)
 @force_flag
 @pass_state
 def path_cmd(

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from certpath.cli.common import State, emit_json, format_option, pass_state
+from certpath.cli.common import State, emit_json, format_option, not_empty_path, pass_state
 from certpath.sparql.results import ALL_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,7 +77,14 @@ def limit_options(on_exceed: str = "Stop with exit code 5") -> Callable[[F], F]:
 
 @click.command("query")
 @click.argument("source", required=False, metavar="(QUERY | NAME)")
-@click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-': stdin).")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    metavar="FILE",
+    callback=not_empty_path,
+    help="Read the query from FILE ('-': stdin).",
+)
 @click.option(
     "--param",
     "params",
@@ -246,6 +253,7 @@ def load_cmd(state: State, files: tuple[str, ...], fmt: str) -> None:
     "output",
     required=True,
     type=click.Path(dir_okay=False),
+    callback=not_empty_path,
     help="Where to write: .nt (N-Triples) or .ttl (Turtle); '-' writes N-Triples to stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file.")

@@ -181,6 +181,16 @@ CASES = [
         stdin=b" " * 1_100_000,
     ),
     Case("query-file-folder", ("query", "-f", "."), 2, ".: cannot read: Is a directory"),
+    # --timeout nan gave a traceback (select() on NaN); inf ran unbounded
+    Case("timeout-nan", ("query", "ASK {}", "--timeout", "nan"), 2, "Invalid value for '--timeo"),
+    Case("timeout-inf", ("query", "ASK {}", "--timeout", "1e999"), 2, "Invalid value for '--timeo"),
+    Case(
+        "serve-timeout-nan",
+        ("serve", "--port", "0", "--timeout", "NaN"),
+        2,
+        "Invalid value for '--timeout': nan is not a number of seconds",
+        timeout=60,
+    ),
 ]
 
 

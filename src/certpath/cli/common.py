@@ -154,6 +154,16 @@ def not_empty_path(ctx: click.Context, param: click.Parameter, value: Any) -> An
     return value
 
 
+def finite_seconds(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: refuse ``nan`` and ``inf`` seconds (no operation runs unbounded; nan
+    gave a traceback), naming the option (a usage error, exit 2)."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds; give one > 0")
+    return value
+
+
 def emit_json(data: Any) -> None:
     """Print *data* as indented JSON on stdout (unescaped: JSON escapes what it must)."""
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False), file=raw_stream())

@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 
 import click
 
-from certpath.cli.common import State, emit_json, format_option, not_empty_path, pass_state
+from certpath.cli.common import (
+    State,
+    emit_json,
+    finite_seconds,
+    format_option,
+    not_empty_path,
+    pass_state,
+)
 from certpath.sparql.results import ALL_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,6 +66,7 @@ def limit_options(on_exceed: str = "Stop with exit code 5") -> Callable[[F], F]:
         function = click.option(
             "--timeout",
             type=click.FloatRange(min=0, min_open=True),
+            callback=finite_seconds,
             default=DEFAULT_TIMEOUT,
             show_default=True,
             metavar="SECONDS",

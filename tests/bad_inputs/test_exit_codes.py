@@ -198,19 +198,19 @@ CASES = [
     # current folder
     *(
         Case(
-            f"empty-path-{option.strip('-')}",
+            f"empty-path-{command[0]}-{option.strip('-')}",
             ("--data", TINY, *command, option, ""),
             2,
-            f"Invalid value for '{option}': an empty path",
+            f"Invalid value for {shown}: an empty path",
             after=only_files(),
         )
-        for command, option in [
-            (("path", "--target", "owner"), "--profile"),
-            (("path", "--target", "owner"), "--html"),
-            (("gaps", "--target", "owner"), "--save-profile"),
-            (("query",), "--file"),
-            (("render",), "--output"),
-            (("dump",), "--output"),
+        for command, option, shown in [
+            (("path", "--target", "owner"), "--profile", "'--profile'"),
+            (("path", "--target", "owner"), "--html", "'--html'"),
+            (("gaps", "--target", "owner"), "--save-profile", "'--save-profile'"),
+            (("query",), "--file", "'-f' / '--file'"),
+            (("render",), "--output", "'-o' / '--output'"),
+            (("dump",), "-o", "'-o' / '--output'"),
         ]
     ),
     Case("empty-path-data", ("--data", "", "stats"), 2, "Invalid value for '--data': an empty"),

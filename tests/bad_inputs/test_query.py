@@ -163,7 +163,7 @@ CASES = [
         "query-file-bom",
         ("query", "-f", "q.rq", "--format", "json"),
         0,
-        '"boolean": true',
+        '"boolean":true',
         {"q.rq": b"\xef\xbb\xbfASK { ?s ?p ?o }"},
     ),
     Case(

@@ -7,7 +7,16 @@ import click
 from certpath.cli.common import State, force_option, output_option, pass_state
 
 #: Mirrors :data:`certpath.viz.CLASSES` (checked by a test) so that ``--help`` imports no pyvis.
-CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "group", "framework")
+CLASS_CHOICES = (
+    "role",
+    "competency",
+    "certification",
+    "course",
+    "provider",
+    "group",
+    "framework",
+    "experience",
+)
 
 
 @click.command("render")

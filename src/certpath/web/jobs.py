@@ -310,7 +310,12 @@ class Backend:
         except CertpathError as exc:
             return 422, "text/plain; charset=utf-8", f"{exc}\n".encode(), {}
         picture = render_plan(
-            graph, found, have=question.have, holds=question.holds, sources=self.sources()
+            graph,
+            found,
+            have=question.have,
+            holds=question.holds,
+            experience=question.experience,
+            sources=self.sources(),
         )
         headers = {"Content-Security-Policy": picture_csp() + "; frame-ancestors 'self'"}
         return 200, _HTML, picture.html.encode("utf-8"), headers

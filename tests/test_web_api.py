@@ -241,6 +241,24 @@ def test_the_profile_goes_out_and_comes_back(
     assert [o["label"] for o in read["holds"]] == ["Professional Scrum Product Owner I"]
 
 
+def test_the_profile_keeps_experience_both_ways(
+    server: str, tmp_path: Path, bundled: KnowledgeGraph
+) -> None:
+    asked = [("have", "backlog refinement@3"), ("experience", "Product Owner@18")]
+    with urllib.request.urlopen(
+        server + "api/profile?" + urllib.parse.urlencode(asked), timeout=30
+    ) as answer:
+        text = answer.read()
+    assert yaml.safe_load(text)["experience"] == {"cpd:product-owner": 18}
+    saved = tmp_path / "me.yaml"
+    saved.write_bytes(text)
+    assert read_profile(bundled, saved).experience == {CPD + "product-owner": 18}
+    status, read = ask(server, "/api/profile", {"filename": "me.yaml"}, raw=text)
+    assert status == 200
+    assert read["experience"] == [{"iri": CPD + "product-owner", "curie": "cpd:product-owner",
+                                   "label": "Product Owner", "months": 18}]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("filename", "raw", "status", "text"),
     [

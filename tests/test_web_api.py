@@ -184,8 +184,26 @@ def test_bad_input_is_400_naming_the_field(
 
 def test_bad_values_found_by_the_service_are_400_too(server: str) -> None:
     status, got = ask(server, "/api/plan", {"target": "po", "have": "user story writing@9"})
-    assert status == 400
+    assert status == 400 and got["field"] == "have"
     assert got["error"].startswith("--have 'user story writing@9': the level after '@' must be 1")
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "text"),
+    [
+        ("Product Owner@-3", 400, "--experience 'Product Owner@-3': months are a whole number"),
+        ("Product Owner@1.5", 400, "--experience 'Product Owner@1.5': months are a whole number"),
+        ("Product Owner", 400, "--experience 'Product Owner': write the role and the months"),
+        ("Nobody at all@12", 404, "no role named 'Nobody at all'"),
+        ("cspo@12", 404, "'cspo' is not a role"),
+    ],
+)
+def test_bad_experience_is_an_error_naming_the_field(
+    server: str, value: str, status: int, text: str
+) -> None:
+    got_status, got = ask(server, "/api/plan", {"target": "po", "experience": value})
+    assert (got_status, got["field"]) == (status, "experience"), got
+    assert got["error"].startswith(text)
 
 
 @pytest.mark.parametrize(

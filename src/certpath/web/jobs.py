@@ -58,7 +58,7 @@ def _iris(data: Any) -> Iterable[str]:
 
 
 def _field_of(message: str, params: dict[str, Any]) -> str | None:
-    """The parameter whose value a not-found message quotes."""
+    """The parameter whose value a not-found or bad-value message quotes."""
     for name, value in params.items():
         values = value if isinstance(value, tuple) else (value,)
         for item in values:
@@ -229,7 +229,11 @@ class Backend:
                 error["candidates"] = list(exc.candidates)
             return _json(404, error)
         except InputError as exc:
-            return _json(400, {"error": str(exc)})
+            bad: dict[str, Any] = {"error": str(exc)}
+            where = _field_of(str(exc), params)
+            if where:
+                bad["field"] = where
+            return _json(400, bad)
         except (ValidationError, MixedCurrencies) as exc:
             return _json(422, {"error": str(exc)})
         except CertpathError as exc:

@@ -413,8 +413,8 @@ def offers(
     >>> from certpath.graph import load
     >>> listed = offers(load(), provider=["Scrum Alliance"], sort="cost")
     >>> row = listed.rows[0].to_dict()
-    >>> row["kind"], row["provider"]["label"]
-    ('certification', 'Scrum Alliance')
+    >>> row["kind"], row["type"], row["provider"]["label"]
+    ('offer', 'certification', 'Scrum Alliance')
     """
     if sort not in OFFER_SORTS:
         raise InputError(f"--sort {sort}: use one of {', '.join(OFFER_SORTS)}")

@@ -172,7 +172,7 @@ def complete(
     >>> import tempfile
     >>> os.environ["CERTPATH_CACHE_DIR"] = tempfile.mkdtemp()
     >>> complete("cspo", ["offer"])[:1]
-    [('cspo', 'offer: Certified Scrum Product Owner')]
+    [('CSPO', 'offer: Certified Scrum Product Owner')]
     """
     path = index_file(data, store)
     if not path.is_file():

@@ -24,7 +24,8 @@ options, or from a file that a person keeps and reuses across targets:
 
 A level is an integer 1 to 5 or its name (:data:`LEVEL_NAMES`: 1 awareness, 2 foundational,
 3 working, 4 practitioner, 5 expert); ``true``, ``yes``, ``3.5`` or ``"three"`` are errors. Months
-are a whole number >= 0 (``-3``, ``1.5`` or ``"twelve"`` are errors). Names resolve like
+are a whole number >= 0 and at most :data:`MAX_MONTHS` (``-3``, ``1.5``, ``"twelve"``, and in a
+YAML/JSON mapping the quoted ``"12"``, are errors). Names resolve like
 ``certpath show`` (IRI, CURIE, slug, label, alias).
 
 Limits, so that a hostile file fails fast: a profile file is at most :data:`MAX_PROFILE_BYTES`,
@@ -37,6 +38,7 @@ and YAML aliases may expand to at most :data:`MAX_YAML_NODES` nodes ("billion la
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,9 +139,17 @@ def split_level(text: str, *, origin: str = "--have") -> tuple[str, int]:
         ) from None
 
 
-def parse_months(value: object, *, where: str) -> int:
-    """Months of experience: a whole number >= 0 (an integer or its digits); anything else is
-    an error naming *where*.
+#: Months of experience a person can state (a hundred years): more is a typing error.
+MAX_MONTHS = 1200
+
+
+def parse_months(value: object, *, where: str, text: bool = True) -> int:
+    """Months of experience: a whole number >= 0 and at most :data:`MAX_MONTHS`, as an integer
+    or (when *text*, as after ``ROLE@``) its ASCII digits; anything else is an error naming
+    *where*.
+
+    A profile's mapping gives numbers as numbers, so there (``text=False``) the string ``"12"``
+    is refused like ``"twelve"``: a quoted number in YAML or JSON is usually a mistake.
 
     >>> parse_months(18, where="x"), parse_months(" 6 ", where="x")
     (18, 6)
@@ -147,12 +157,26 @@ def parse_months(value: object, *, where: str) -> int:
     Traceback (most recent call last):
     ...
     certpath.errors.InputError: --experience 'PO@1.5': months are a whole number >= 0, not '1.5'
+    >>> parse_months("12", where="me.yaml", text=False)
+    Traceback (most recent call last):
+    ...
+    certpath.errors.InputError: me.yaml: months are a whole number, not the text '12' (write 12)
     """
+    number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise InputError(f"{where}: months are a whole number >= 0, not {value!r}")
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        if not text:
+            raise InputError(
+                f"{where}: months are a whole number, not the text {value!r} "
+                f"(write {int(value.strip())})"
+            )
+        number = int(value.strip())
+    if number is None:
+        raise InputError(f"{where}: months are a whole number >= 0, not {value!r}")
+    if number > MAX_MONTHS:
+        raise InputError(f"{where}: {number} months is more than {MAX_MONTHS} (a hundred years)")
+    return number
 
 
 def split_months(text: str, *, origin: str = "--experience") -> tuple[str, int]:
@@ -370,7 +394,8 @@ def _read_experience(kg: KnowledgeGraph, path: Path, data: Any, profile: Profile
     if isinstance(data, Mapping):
         for name, months in data.items():
             role = _name_text(path, "experience", name)
-            items.append((role, parse_months(months, where=f"{path}: experience {role!r}")))
+            where = f"{path}: experience {role!r}"
+            items.append((role, parse_months(months, where=where, text=False)))
     elif isinstance(data, list):
         for number, entry in enumerate(data, start=1):
             text = _name_text(path, f"experience entry {number}", entry)

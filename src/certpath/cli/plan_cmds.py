@@ -269,6 +269,7 @@ def path_cmd(
             found,
             have=question.have,
             holds=question.holds,
+            experience=question.experience,
             sources=source_links(state.kg),
             path=html,
             force=force,

@@ -8,7 +8,16 @@ from certpath.cli.common import State, force_option, not_blank, output_option, p
 from certpath.cli.completion import complete
 
 #: Mirrors :data:`certpath.viz.CLASSES` (checked by a test) so that ``--help`` imports no pyvis.
-CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "group", "framework")
+CLASS_CHOICES = (
+    "role",
+    "competency",
+    "certification",
+    "course",
+    "provider",
+    "group",
+    "framework",
+    "experience",
+)
 
 
 @click.command("render")

@@ -171,7 +171,16 @@ def _milestones(s: Snapshot, r: Reduced, steps: list[str]) -> tuple[Milestone, .
     for role in worked:
         for requirement in s.index.about_role.get(role, ()):
             roles.update(r2 for r2, gates in s.index.experience.items() if requirement in gates)
-    candidates = sorted(role for role in roles if not xp.qualified(s, r.base, role))
+    # Qualifying only grows along the plan: a role not qualified for after the last step is no
+    # milestone, so the replay below looks only at the roles reached at the end.
+    end = r.base.copy()
+    for o in steps:
+        end.take(s, o)
+    candidates = sorted(
+        role
+        for role in roles
+        if xp.qualified(s, end, role) and not xp.qualified(s, r.base, role)
+    )
     found: list[Milestone] = []
     state = r.base.copy()
     for i, o in enumerate(steps):

@@ -112,7 +112,7 @@ from certpath._milp.model import (
     measure,
     valid,
 )
-from certpath._milp.pruning import _feasible, _undominated
+from certpath._milp.pruning import _bounded, _feasible, _undominated, limits
 from certpath.errors import SolverError, SolveTimeLimit
 
 __all__ = [
@@ -174,6 +174,37 @@ def _highs(
     return plans
 
 
+#: Bound pruning is for models that it can bring within enumeration's reach; past this many
+#: offers (the chain-heavy shape's thousands) the greedy plan it needs costs seconds in Python
+#: and HiGHS is run anyway, so it is skipped.
+PRUNE_MAX = 1000
+
+
+def _smaller(
+    model: PlanModel,
+    key: tuple[str, ...],
+    budgets: Mapping[str, float],
+    count: int,
+    method: str,
+) -> PlanModel:
+    """``model`` with the offers no answer can hold left out: dominated ones (for one plan)
+    and, unless ``method`` is ``highs-unpruned``, those whose lower bound breaks a budget or the
+    greedy plan's first measure (:func:`~certpath._milp.pruning._bounded`), to a fixpoint."""
+    if count == 1:
+        model = _undominated(model, key)
+    if method == "highs-unpruned" or len(model.offers) > PRUNE_MAX:
+        return model
+    bounds = limits(model, key, budgets, count)
+    for _ in range(4):
+        size = (len(model.offers), len(model.include))
+        model = _bounded(model, bounds)
+        if count == 1:
+            model = _undominated(model, key)
+        if (len(model.offers), len(model.include)) == size:
+            break
+    return model
+
+
 def _check_method(method: str, model: PlanModel) -> int:
     """The number of offers left to decide; raises ValueError for a method that cannot run."""
     if method not in METHODS:
@@ -189,6 +220,8 @@ def _check_method(method: str, model: PlanModel) -> int:
 def _methods(method: str, undecided: int) -> list[str]:
     """The methods to try in turn (``auto``: enumeration when small, else HiGHS lazily ordered,
     then the ordered formulation, then enumeration if the model allows it)."""
+    if method == "highs-unpruned":
+        return ["highs"]
     if method != "auto":
         return [method]
     if undecided <= ENUMERATION_LIMIT:
@@ -247,10 +280,11 @@ def solve(
         raise ValueError("time_limit must be a positive number of seconds")
     if not model.requirements and not model.include:
         return Solution((frozenset(),))
-    if count == 1:
-        model = _undominated(model, key)
-    undecided = _check_method(method, model)
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     deadline = None if time_limit is None else time.monotonic() + time_limit
+    model = _smaller(model, key, budgets, count, method)
+    undecided = _check_method(method, model)
     stopped: _Stopped | None = None
     for m in _methods(method, undecided):
         if m == "enumeration":
@@ -322,9 +356,11 @@ def minimum(
         raise ValueError("time_limit must be a positive number of seconds")
     if not model.requirements and not model.include:
         return 0.0
-    model = _undominated(model, (name,))
-    undecided = _check_method(method, model)
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     deadline = None if time_limit is None else time.monotonic() + time_limit
+    model = _smaller(model, (name,), budgets, 1, method)
+    undecided = _check_method(method, model)
     for m in _methods(method, undecided):
         if m == "enumeration":
             best = _Enumeration(model).best((name,), budgets)

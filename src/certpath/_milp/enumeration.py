@@ -17,7 +17,7 @@ class _Enumeration:
         self.bit = {o: 1 << i for i, o in enumerate(model.offers)}
         included = self.mask(model.include)
         needs = [self.mask(r) for r in model.requirements]
-        prereqs = [
+        self.prereqs = [
             (self.bit[o], [(item.need, [self.mask(opt) for opt in item.options]) for item in items])
             for o, items in model.prerequisites.items()
             if o in self.bit and any(item.need > 0 for item in items)
@@ -35,11 +35,14 @@ class _Enumeration:
                 for t, column in zip(table, totals, strict=True):
                     v = t.get(o, 0.0)
                     column += [x + v for x in column]
+        # Sets that meet every requirement; whether one can be placed is asked only of the
+        # sets :meth:`best` looks at (cheapest first), and remembered.
         self.sets: list[tuple[int, dict[str, float]]] = [
             (m, {"hours": h, "cost": c, "months": mo, "steps": float(m.bit_count())})
             for m, h, c, mo in zip(masks, *totals, strict=True)
-            if all(m & r for r in needs) and self._orderable(m, prereqs)
+            if all(m & r for r in needs)
         ]
+        self._placeable: dict[int, bool] = {}
 
     def mask(self, offers: Iterable[str]) -> int:
         """The bit mask of ``offers`` (those outside the model are left out)."""
@@ -49,10 +52,16 @@ class _Enumeration:
         """The offers of ``mask``."""
         return frozenset(o for o, b in self.bit.items() if mask & b)
 
-    @staticmethod
-    def _orderable(chosen: int, prereqs: list[tuple[int, list[tuple[int, list[int]]]]]) -> bool:
+    def orderable(self, chosen: int) -> bool:
         """Whether the offers of ``chosen`` can be placed one by one, each after enough
         suppliers of its prerequisites (an offer never supplies itself)."""
+        found = self._placeable.get(chosen)
+        if found is None:
+            found = self._placeable[chosen] = self._orderable(chosen, self.prereqs)
+        return found
+
+    @staticmethod
+    def _orderable(chosen: int, prereqs: list[tuple[int, list[tuple[int, list[int]]]]]) -> bool:
         waiting = [(b, items) for b, items in prereqs if chosen & b]
         placed = chosen & ~sum(b for b, _ in waiting)
         while waiting:
@@ -86,7 +95,22 @@ class _Enumeration:
             if all(t[name] <= ub + _tolerance(ub) for name, ub in budgets.items())
             and not any(m & c == c for c in cuts)
         ]
-        for name in key:
+        # The first measure over the sets that can be placed: the cheapest placeable one gives
+        # the least value, and only the sets within its tolerance are kept (all placeable).
+        first = key[0]
+        allowed.sort(key=lambda s: s[1][first])
+        least = next((t[first] for m, t in allowed if self.orderable(m)), None)
+        if least is None:
+            return None
+        bound = least + _tolerance(least)
+        kept = []
+        for m, t in allowed:
+            if t[first] > bound:
+                break
+            if self.orderable(m):
+                kept.append((m, t))
+        allowed = kept
+        for name in key[1:]:
             if not allowed:
                 return None
             value = min(t[name] for _, t in allowed)

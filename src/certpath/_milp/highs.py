@@ -18,7 +18,7 @@ from certpath._milp.model import (
     Prerequisite,
     _components,
     _nonnegative,
-    _Rules,
+    _rules_of,
     _scc,
     _tolerance,
     _weight,
@@ -111,7 +111,7 @@ class _Solver:
 
         self.np = np
         self.model = model
-        self.rules = _Rules(model)
+        self.rules = _rules_of(model)
         self.deadline = deadline
         self.h = _new_highs()
         st = highspy.HighsModelStatus

@@ -8,13 +8,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 MEASURES = ("hours", "cost", "steps", "months")
-METHODS = ("auto", "enumeration", "highs", "highs-ordered")
+METHODS = ("auto", "enumeration", "highs", "highs-ordered", "highs-unpruned")
 _INF = math.inf
 
 #: ``method="auto"`` enumerates when at most this many offers are left to decide (``2 ** n``
-#: sets). At 10, when every set is feasible, enumeration takes about 5 ms, near a HiGHS solve in
-#: a warm process and far below the 85 ms of importing highspy and numpy.
-ENUMERATION_LIMIT = 10
+#: sets, after bound pruning). At 12, when every set meets the requirements, listing them takes
+#: about 5 ms on a quiet machine (16 ms at load 7), below a HiGHS 0/1 solve of these models in a
+#: warm process (20-50 ms) and far below the 85 ms of importing highspy and numpy.
+ENUMERATION_LIMIT = 12
 #: ``method="enumeration"`` refuses models with more offers left to decide than this.
 ENUMERATION_MAX = 16
 #: Cycle-cut rounds in one solve before the components of the stuck offers get ordering rows.
@@ -147,9 +148,8 @@ class _Rules:
             for i, (_, options) in enumerate(items):
                 count[o, i] = 0
                 for j, opt in enumerate(options):
-                    for s in opt:
-                        if s in chosen:
-                            watch.setdefault(s, []).append((o, i, j))
+                    for s in opt & chosen:  # iterates the smaller of the two
+                        watch.setdefault(s, []).append((o, i, j))
         k = 0
         while k < len(order):
             s = order[k]
@@ -169,6 +169,16 @@ class _Rules:
         return {s for i in indexes for opt in self.items[o][i][1] for s in opt}
 
 
+def _rules_of(model: PlanModel) -> _Rules:
+    """The :class:`_Rules` of ``model``, made once per model (models are never changed)."""
+    found = model.__dict__.get("_rules")
+    if found is None:
+        found = _Rules(model)
+        object.__setattr__(model, "_rules", found)
+    assert isinstance(found, _Rules)
+    return found
+
+
 def valid(model: PlanModel, chosen: Iterable[str], budgets: Mapping[str, float] = {}) -> bool:
     """Whether ``chosen`` is a feasible plan of ``model`` within ``budgets``."""
     chosen = frozenset(chosen)
@@ -179,7 +189,7 @@ def valid(model: PlanModel, chosen: Iterable[str], budgets: Mapping[str, float] 
     for name, ub in budgets.items():
         if measure(model, name, chosen) > ub + _tolerance(ub):
             return False
-    return not _Rules(model).place(chosen)[1]
+    return not _rules_of(model).place(chosen)[1]
 
 
 def _scc(nodes: Iterable[str], succ: Mapping[str, Sequence[str]]) -> dict[str, int]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 
@@ -11,7 +12,7 @@ from certpath._milp.model import (
     PlanModel,
     Prerequisite,
     _nonnegative,
-    _Rules,
+    _rules_of,
     _tolerance,
     _values,
     _weight,
@@ -74,7 +75,13 @@ def _undominated(model: PlanModel, key: tuple[str, ...]) -> PlanModel:
             ):
                 dropped.add(a)
                 break
-    if not dropped:
+    return _without(model, dropped)
+
+
+def _without(model: PlanModel, dropped: set[str], include: Iterable[str] = ()) -> PlanModel:
+    """``model`` without the ``dropped`` offers, with ``include`` added to its included ones."""
+    include = tuple(sorted(set(model.include) | set(include)))
+    if not dropped and include == tuple(sorted(model.include)):
         return model
     keep = tuple(o for o in model.offers if o not in dropped)
 
@@ -93,9 +100,125 @@ def _undominated(model: PlanModel, key: tuple[str, ...]) -> PlanModel:
             )
             for o in keep
         },
-        include=model.include,
+        include=include,
         months={o: model.months[o] for o in keep if o in model.months},
     )
+
+
+def _forced(model: PlanModel) -> set[str]:
+    """Offers every feasible set holds: the included ones, the only satisfier of a requirement,
+    and, transitively, the only supplier of an option that a forced offer needs all of."""
+    rules = _rules_of(model)
+    forced = set(model.include)
+    forced.update(r[0] for r in model.requirements if len(r) == 1)
+    todo = sorted(forced)
+    while todo:
+        o = todo.pop()
+        for need, options in rules.items.get(o, ()):
+            if need < len(options):
+                continue
+            for opt in options:
+                if len(opt) == 1:
+                    (s,) = opt
+                    if s not in forced:
+                        forced.add(s)
+                        todo.append(s)
+    return forced
+
+
+def _chains(model: PlanModel, weight: Mapping[str, float]) -> dict[str, float]:
+    """Offer -> a lower bound of the weight of the offer plus every offer placed before it, in
+    any feasible set that holds it (inf: it can never be placed).
+
+    Each of its prerequisites needs a supplier placed before it, and what is placed before
+    that supplier comes before the offer too (so never holds the offer itself): the bound is the
+    offer's weight plus, over its prerequisites, the largest of the least bound of a supplier.
+    The least such values are found like shortest paths (Knuth's generalisation of Dijkstra's
+    algorithm to AND/OR graphs): offers are settled cheapest first, and an offer gets its value
+    once each of its prerequisites has a settled supplier (the first settled is the cheapest).
+    """
+    rules = _rules_of(model)
+    known = set(weight)
+    waiting: dict[str, int] = {}
+    watch: dict[str, list[tuple[str, int]]] = {}
+    heap: list[tuple[float, str]] = []
+    for o in model.offers:
+        items = rules.items.get(o, ())
+        if not items:
+            heap.append((weight[o], o))
+            continue
+        waiting[o] = len(items)
+        for i, (_, options) in enumerate(items):
+            for s in frozenset().union(*options) & known:
+                watch.setdefault(s, []).append((o, i))
+    heapq.heapify(heap)
+    extra: dict[str, float] = {}
+    met: set[tuple[str, int]] = set()
+    bound = dict.fromkeys(model.offers, _INF)
+    while heap:
+        value, s = heapq.heappop(heap)
+        if bound[s] != _INF:
+            continue
+        bound[s] = value
+        for o, i in watch.get(s, ()):
+            if (o, i) in met or bound[o] != _INF:
+                continue
+            met.add((o, i))
+            extra[o] = max(extra.get(o, 0.0), value)
+            waiting[o] -= 1
+            if waiting[o] == 0:
+                heapq.heappush(heap, (weight[o] + extra[o], o))
+    return bound
+
+
+def limits(
+    model: PlanModel,
+    key: tuple[str, ...],
+    budgets: Mapping[str, float],
+    count: int,
+) -> dict[str, float]:
+    """The totals no answer exceeds, per measure: each budget plus its tolerance, and for the
+    single best plan (``count == 1``) the first measure of ``key`` of a valid plan found
+    greedily (:func:`_feasible`) plus the tolerance, which every co-optimal set is within."""
+    found = {name: ub + _tolerance(ub) for name, ub in budgets.items()}
+    if count == 1 and _nonnegative(model):
+        plan = _feasible(model, key, budgets)
+        if plan is not None:
+            value = math.fsum(_weight(model, key[0], o) for o in plan)
+            found[key[0]] = min(found.get(key[0], _INF), value + _tolerance(value))
+    return found
+
+
+def _bounded(model: PlanModel, limits: Mapping[str, float]) -> PlanModel:
+    """``model`` without the offers no answer can hold, by lower bounds, and with the offers
+    every feasible set holds fixed (:func:`_forced`).
+
+    *limits* (:func:`limits`) bound the totals of every answer. An offer is left out when the
+    forced offers' total plus its chain bound (:func:`_chains`, the forced offers counted as 0
+    there) exceeds a limit by more than rounding: then every set holding it breaks a budget or
+    is strictly worse than the greedy plan in the first measure, so no answer (of any
+    tie-break) holds it. Offers that tie with the limit are kept. Repeated while it leaves
+    offers out (the greedy plan's offers always stay, so the limits stay valid).
+    """
+    if not _nonnegative(model):
+        return model
+    forced = _forced(model)
+    model = _without(model, set(), forced)
+    while limits:
+        dropped: set[str] = set()
+        for name, limit in sorted(limits.items()):
+            weight = {o: 0.0 if o in forced else _weight(model, name, o) for o in model.offers}
+            base = math.fsum(_weight(model, name, o) for o in forced if o in weight)
+            slack = limit + 1e-9 * max(1.0, abs(limit))
+            for o, value in _chains(model, weight).items():
+                if o not in forced and base + value > slack:
+                    dropped.add(o)
+        if not dropped:
+            break
+        model = _without(model, dropped)
+        forced = _forced(model)
+        model = _without(model, set(), forced)
+    return model
 
 
 def _feasible(
@@ -112,7 +235,7 @@ def _feasible(
     gets the cheapest lower-ranked suppliers of each option it still needs. Every offer is then
     met by lower-ranked ones, so the set can be placed; unneeded offers are dropped last.
     """
-    rules = _Rules(model)
+    rules = _rules_of(model)
     order, _ = rules.place(model.offers)
     rank = {o: i for i, o in enumerate(order)}
 
@@ -131,16 +254,19 @@ def _feasible(
     todo = sorted(plan, key=lambda o: -rank[o])
     while todo:
         o = todo.pop()
+        ro = rank[o]
         for need, options in rules.items.get(o, ()):
-            below = {s for s in plan if rank[s] < rank[o]}
-            met = sum(1 for opt in options if not opt.isdisjoint(below))
+            # An option is met when the plan holds a lower-ranked supplier (``opt & plan``
+            # iterates the smaller set: plans are far smaller than the options of long chains).
+            unmet = [opt for opt in options if not any(rank[s] < ro for s in opt & plan)]
+            met = len(options) - len(unmet)
             if met >= need:
                 continue
             picks = sorted(
                 (
-                    min((s for s in opt if s in rank and rank[s] < rank[o]), key=price)
-                    for opt in options
-                    if opt.isdisjoint(below) and any(s in rank and rank[s] < rank[o] for s in opt)
+                    min((s for s in opt if s in rank and rank[s] < ro), key=price)
+                    for opt in unmet
+                    if any(s in rank and rank[s] < ro for s in opt)
                 ),
                 key=price,
             )
@@ -148,10 +274,54 @@ def _feasible(
                 if s not in plan:
                     plan.add(s)
                     todo.append(s)
-    keep = set(plan)
-    for o in sorted(plan - set(seed) - set(model.include), key=price, reverse=True):
+    keep = _needed(model, plan, rank, seed)
+    if len(keep) > DROP_MAX:  # each trial below places the whole set again
+        found = frozenset(keep)
+        return found if valid(model, found, budgets) else None
+    for o in sorted(keep - set(seed) - set(model.include), key=price, reverse=True):
         trial = keep - {o}
         if all(not trial.isdisjoint(r) for r in model.requirements) and not rules.place(trial)[1]:
             keep = trial
     found = frozenset(keep)
     return found if valid(model, found, budgets) else None
+
+
+#: :func:`_feasible` tries to drop each offer of a plan of at most this many offers one by one.
+DROP_MAX = 150
+
+
+def _needed(
+    model: PlanModel, plan: set[str], rank: Mapping[str, int], seed: Iterable[str]
+) -> set[str]:
+    """The offers of ``plan`` (each met by lower-ranked ones) that one pass from the last
+    finds needed: the seed, the included offers, the lowest-ranked member of each requirement,
+    and for each needed offer the lowest-ranked supplier of the first options it needs. Each
+    needed offer is met by needed lower-ranked ones, so the result can still be placed."""
+    rules = _rules_of(model)
+    needed = {o for o in seed if o in plan} | set(model.include)
+    for r in model.requirements:
+        if needed.isdisjoint(r):
+            members = [o for o in r if o in plan]
+            if members:
+                needed.add(min(members, key=lambda o: rank[o]))
+    todo = sorted(needed, key=lambda o: rank[o])
+    while todo:
+        o = todo.pop()  # the highest-ranked first: its suppliers rank lower
+        ro = rank[o]
+        for need, options in rules.items.get(o, ()):
+            met = 0
+            picks: list[str] = []
+            for opt in options:
+                below = [s for s in opt & plan if rank[s] < ro]
+                if not below:
+                    continue
+                if not needed.isdisjoint(below):
+                    met += 1
+                else:
+                    picks.append(min(below, key=lambda s: rank[s]))
+            for s in sorted(picks, key=lambda s: rank[s])[: max(0, need - met)]:
+                if s not in needed:
+                    needed.add(s)
+                    todo.append(s)
+            todo.sort(key=lambda s: rank[s])
+    return needed

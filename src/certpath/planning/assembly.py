@@ -177,9 +177,7 @@ def _milestones(s: Snapshot, r: Reduced, steps: list[str]) -> tuple[Milestone, .
     for o in steps:
         end.take(s, o)
     candidates = sorted(
-        role
-        for role in roles
-        if xp.qualified(s, end, role) and not xp.qualified(s, r.base, role)
+        role for role in roles if xp.qualified(s, end, role) and not xp.qualified(s, r.base, role)
     )
     found: list[Milestone] = []
     state = r.base.copy()

@@ -196,12 +196,12 @@ def _smaller(
         return model
     bounds = limits(model, key, budgets, count)
     for _ in range(4):
-        size = (len(model.offers), len(model.include))
+        size = len(model.offers)
         model = _bounded(model, bounds)
+        if len(model.offers) == size:
+            break
         if count == 1:
             model = _undominated(model, key)
-        if (len(model.offers), len(model.include)) == size:
-            break
     return model
 
 

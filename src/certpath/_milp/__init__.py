@@ -71,12 +71,25 @@ whose 0/1 solution is not worth the objective HiGHS states or breaks a requireme
 on a fresh instance of the same model, then on another with another random seed. If none
 answers, ``auto`` falls back to the ordered formulation, then to
 enumeration when the model is small; when nothing exact is left, the best valid plan known (or
-one built greedily, :func:`_feasible`) is returned with ``optimal=False`` and no bound, and
+one built greedily, :func:`_feasible`) is returned with ``optimal=False``, and
 :func:`minimum` raises :class:`~certpath.errors.SolverError`.
-With ``time_limit`` every HiGHS run gets the time left; when it runs out the best valid plan found
-so far is returned with ``optimal=False``, the proven lower bound of the first measure and the
-gap (an incumbent that cannot be placed is repaired first, :func:`_feasible`).
-:func:`minimum` raises :class:`~certpath.errors.SolveTimeLimit` instead of guessing.
+With ``time_limit`` (which also covers the pruning below) every HiGHS run gets the time left;
+when it runs out the best valid plan found so far is returned with ``optimal=False``, the
+proven lower bound of the first measure and the gap (an incumbent that cannot be placed is
+repaired first, :func:`_feasible`). The bound is the larger of HiGHS's dual bound and the
+chain bound (:func:`~certpath._milp.pruning.lower_bound`), which also stands when HiGHS was
+stopped before it had one. :func:`minimum` raises :class:`~certpath.errors.SolveTimeLimit`
+instead of guessing.
+
+Bound pruning
+-------------
+Before solving, offers that no answer can hold are left out (:mod:`certpath._milp.pruning`):
+dominated offers (for one plan), then offers whose chain lower bound (the offer plus the
+cheapest chain of suppliers placed before it, by Knuth's generalisation of Dijkstra's algorithm
+to AND/OR graphs) breaks a budget, or, for one plan, exceeds the first measure of a greedy
+plan by more than the tolerance (ties are kept, so every tie-break sees the same sets); offers
+every feasible set holds are fixed. Models of more than :data:`PRUNE_MAX` offers skip it.
+``method="highs-unpruned"`` is HiGHS without it (for the tests).
 
 Small models skip HiGHS
 -----------------------
@@ -112,7 +125,7 @@ from certpath._milp.model import (
     measure,
     valid,
 )
-from certpath._milp.pruning import _bounded, _feasible, _undominated, limits
+from certpath._milp.pruning import _bounded, _feasible, _undominated, limits, lower_bound
 from certpath.errors import SolverError, SolveTimeLimit
 
 __all__ = [
@@ -319,10 +332,10 @@ def _best_known(
     if not plans:
         return Solution((), optimal=False, bound=partial.bound)
     value = measure(model, key[0], plans[0])
-    bound = value if stop.plans else partial.bound
-    if bound is None:
-        return Solution(tuple(plans), optimal=False)
-    bound = min(bound, value)
+    if stop.plans:
+        bound = value
+    else:  # HiGHS's bound may be missing (stopped in the LP) or weaker
+        bound = min(value, max(partial.bound or 0.0, lower_bound(model, key[0])))
     gap = (value - bound) / abs(value) if value else 0.0
     return Solution(tuple(plans), optimal=False, bound=bound, gap=gap)
 

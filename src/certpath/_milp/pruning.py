@@ -189,6 +189,26 @@ def limits(
     return found
 
 
+def lower_bound(model: PlanModel, name: str) -> float:
+    """A lower bound of measure ``name`` over the feasible sets of ``model`` (inf: none).
+
+    Every set holds the forced offers (:func:`_forced`) and, for each requirement, a member
+    with what is placed before it, whose other offers weigh at least its chain bound
+    (:func:`_chains`, the forced ones counted as 0): the forced total plus the largest, over the
+    requirements, of the least chain bound of a member.
+    """
+    if not _nonnegative(model):
+        return 0.0
+    forced = _forced(model)
+    weight = {o: 0.0 if o in forced else _weight(model, name, o) for o in model.offers}
+    chain = _chains(model, weight)
+    deepest = max(
+        (min((chain.get(o, _INF) for o in r), default=_INF) for r in model.requirements),
+        default=0.0,
+    )
+    return math.fsum(_weight(model, name, o) for o in forced if o in weight) + deepest
+
+
 def _bounded(model: PlanModel, limits: Mapping[str, float]) -> PlanModel:
     """``model`` without the offers no answer can hold, by lower bounds, and with the offers
     every feasible set holds fixed (:func:`_forced`).
@@ -238,9 +258,13 @@ def _feasible(
     rules = _rules_of(model)
     order, _ = rules.place(model.offers)
     rank = {o: i for i, o in enumerate(order)}
+    weight = {o: _weight(model, key[0], o) for o in model.offers}
+    chain = _chains(model, weight)
 
-    def price(o: str) -> tuple[float, int, str]:
-        return (_weight(model, key[0], o), rank[o], o)
+    def price(o: str) -> tuple[float, float, int, str]:
+        # What the offer and its cheapest way in cost, then the offer alone: on long chains
+        # the offer alone picks suppliers whose own chains run hundreds of offers deep.
+        return (chain[o], weight[o], rank[o], o)
 
     if any(o not in rank for o in model.include):
         return None

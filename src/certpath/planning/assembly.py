@@ -120,12 +120,12 @@ def _steps(s: Snapshot, r: Reduced, steps: list[str]) -> tuple[PlanStep, ...]:
     gates = [xp.gate(s, requirement) for requirement, _ in r.gates]
     found: list[PlanStep] = []
     for i, o in enumerate(steps):
+        unlocked = unlocked_by(s, r.base, q.have, q.holds, steps[:i], o, after=state)
         state.take(s, o)
         meets_now = [(c, lv) for c, lv in left if meets(state, c, lv)]
         left = [(c, lv) for c, lv in left if not meets(state, c, lv)]
         gates_now = [(g, m) for g, m in gates if state.months.get(g, 0.0) >= m]
         gates = [(g, m) for g, m in gates if state.months.get(g, 0.0) < m]
-        unlocked = unlocked_by(s, r.base, q.have, q.holds, steps[:i], o)
         if xp.is_step(o):
             found.append(
                 _experience_step(s, r, o, [Gate(g, m, s.label(g)) for g, m in gates_now], unlocked)

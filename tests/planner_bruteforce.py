@@ -15,6 +15,7 @@ met at their levels, R's own experience requirements met) and has reached the th
 from __future__ import annotations
 
 import itertools
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,10 +61,25 @@ def gate(G: Any, node: str) -> tuple[str, int]:
     return role, int(G.nodes[node]["months"])
 
 
+_THRESHOLDS: weakref.WeakKeyDictionary[Any, tuple[tuple[int, int], dict[str, list[int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def thresholds(G: Any, role: str) -> list[int]:
-    return sorted(
-        {gate(G, n)[1] for n in G if kind(G, n) == "experience" and gate(G, n)[0] == role}
-    )
+    """The months any gate of *G* asks for *role*, sorted (kept per graph: the brute force asks
+    for them once per subset, and a scan of the whole graph each time made it quadratic)."""
+    signature = (G.number_of_nodes(), G.number_of_edges())
+    kept = _THRESHOLDS.get(G)
+    if kept is None or kept[0] != signature:
+        by_role: dict[str, set[int]] = {}
+        for n in G:
+            if kind(G, n) == "experience":
+                r, months = gate(G, n)
+                by_role.setdefault(r, set()).add(months)
+        kept = (signature, {r: sorted(ms) for r, ms in by_role.items()})
+        _THRESHOLDS[G] = kept
+    return kept[1].get(role, [])
 
 
 def step_name(role: str, months: int) -> str:

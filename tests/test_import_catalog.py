@@ -14,7 +14,7 @@ from certpath.cli.main import cli
 from certpath.importers.catalog import COLUMNS
 
 DATA = Path(__file__).parent / "data" / "catalog"
-TEMPLATE = Path(__file__).resolve().parents[1] / "docs" / "catalog-template.csv"
+TEMPLATE = Path(__file__).resolve().parents[1] / "src/certpath/importers/catalog-template.csv"
 SAMPLE = Path(__file__).parent / "data" / "esco-sample"
 HEADER = ",".join(COLUMNS)
 

@@ -242,8 +242,11 @@ class KnowledgeGraph:
         marker = self.store.quads_for_pattern(LABEL_INDEX, None, None, LABEL_INDEX)
         if next(iter(marker), None) is not None:
             return True
+        from certpath.progress import task
+
         try:
-            self.store.update(_BUILD_LABEL_INDEX)
+            with task("Indexing names"):
+                self.store.update(_BUILD_LABEL_INDEX)
         except OSError:
             return False
         return True

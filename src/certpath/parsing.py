@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from certpath.errors import InputError
+from certpath.progress import reading
 
 #: RDF formats by file extension; the only ones ``--data`` accepts.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -106,7 +107,8 @@ def parse_bytes(store: ox.Store, data: bytes, fmt: ox.RdfFormat, *, source: Path
         else:
             if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
                 _check_entities(data, source)
-            store.bulk_load(input=data, format=fmt, base_iri=base_iri)
+            with reading(data, f"Reading {source.name}") as stream:  # a bar on a terminal
+                store.bulk_load(input=stream, format=fmt, base_iri=base_iri)
     except SyntaxError as exc:
         raise InputError(_syntax_message(source, exc)) from None
     except (ValueError, OSError) as exc:

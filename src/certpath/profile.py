@@ -601,6 +601,45 @@ def _profile_turtle(profile: Profile, person: str | None) -> str:
     return data.decode("utf-8")
 
 
+#: The format :func:`write_profile` writes, by the file's suffix (what :func:`read_profile` reads).
+SAVE_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".ttl": "turtle"}
+
+
+def write_profile(
+    profile: Profile, kg: KnowledgeGraph, path: str | Path, *, force: bool = False
+) -> Path:
+    """Write *profile* to *path* in the format its suffix names (``.yaml``/``.yml``, ``.json``,
+    ``.ttl``), atomically (:mod:`certpath.output`), so that ``--profile`` reads it back the same.
+
+    Raises
+    ------
+    InputError
+        Another suffix (the message lists the ones that work).
+    OutputError
+        *path* exists (without *force*), is not a regular file, or cannot be written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from certpath.graph import load
+    >>> kg = load()
+    >>> me = build_profile(kg, have=["backlog refinement@3"], holds=["CSPO"])
+    >>> saved = write_profile(me, kg, Path(tempfile.mkdtemp()) / "me.json")
+    >>> read_profile(kg, saved) == me
+    True
+    """
+    from certpath.output import write_text
+
+    target = Path(path)
+    fmt = SAVE_FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"{target}: a profile is saved as .yaml, .yml, .json or .ttl (by the file's suffix)"
+        )
+    text = dump_profile(profile, kg, fmt)
+    return write_text(text if text.endswith("\n") else text + "\n", target, force=force)
+
+
 __all__ = [
     "DEFAULT_LEVEL",
     "DUMP_FORMATS",
@@ -613,6 +652,8 @@ __all__ = [
     "parse_level",
     "parse_months",
     "read_profile",
+    "SAVE_FORMATS",
     "split_level",
     "split_months",
+    "write_profile",
 ]

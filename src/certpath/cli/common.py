@@ -68,6 +68,7 @@ class State:
 
     data: tuple[str, ...] = ()
     store: str | None = None
+    quiet: bool = False
     _kg: KnowledgeGraph | None = None
     _projection: nx.MultiDiGraph | None = None
 
@@ -75,18 +76,23 @@ class State:
     def kg(self) -> KnowledgeGraph:
         """The knowledge graph, loaded on first use."""
         if self._kg is None:
+            from certpath.progress import task
             from certpath.stores import open_graph
 
-            self._kg = open_graph(list(self.data) or None, store=self.store)
+            with task("Loading the graph"):
+                self._kg = open_graph(list(self.data) or None, store=self.store)
         return self._kg
 
     @property
     def projection(self) -> nx.MultiDiGraph:
         """The whole NetworkX projection of :attr:`kg`, built on first use."""
         if self._projection is None:
+            from certpath.progress import task
             from certpath.projection import project
 
-            self._projection = project(self.kg)
+            kg = self.kg
+            with task("Building the planning graph"):
+                self._projection = project(kg)
         return self._projection
 
 
@@ -144,6 +150,12 @@ def raw_stream(*, err: bool = False) -> TextIO:
 def stderr_is_terminal() -> bool:
     """Whether progress and colour may be shown on stderr."""
     return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
+def progress_wanted(quiet: bool = False) -> bool:
+    """Whether to show progress (:mod:`certpath.progress`): stderr is a terminal, ``NO_COLOR``
+    is unset and ``--quiet`` was not given."""
+    return not quiet and stderr_is_terminal()
 
 
 class PipeClosed(BaseException):

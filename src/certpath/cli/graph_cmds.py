@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from certpath.cli.common import EXIT_INVALID, State, emit_json, format_option, pass_state
+from certpath.cli.completion import complete
 from certpath.namespaces import curie
 
 
@@ -19,9 +20,12 @@ def validate_cmd(state: State, fmt: str) -> None:
 
     Exit 0 when valid, 1 with every violation listed, 2 when the input cannot be read.
     """
+    from certpath.progress import task
     from certpath.validate import validate
 
-    report = validate(state.kg)
+    kg = state.kg
+    with task("Validating: SHACL shapes and graph-wide rules"):
+        report = validate(kg)
     if fmt == "json":
         emit_json(report.to_dict())
     else:
@@ -37,7 +41,7 @@ def validate_cmd(state: State, fmt: str) -> None:
 
 
 @click.command("show")
-@click.argument("entity")
+@click.argument("entity", shell_complete=complete())
 @format_option("text", "json")
 @pass_state
 def show_cmd(state: State, entity: str, fmt: str) -> None:
@@ -97,7 +101,13 @@ def _value_text(value: dict[str, Any]) -> str:
 
 @click.command("search")
 @click.argument("text")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many matches, best first.",
+)
 @click.option(
     "--kind",
     "kinds",

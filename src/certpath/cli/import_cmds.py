@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from certpath.importers.esco import EscoSummary
 
 from certpath.cli.common import (
     State,
@@ -15,31 +19,12 @@ from certpath.cli.common import (
     output_option,
     pass_state,
     raw_stream,
-    stderr_is_terminal,
 )
-from certpath.sanitize import terminal_text
 
 
 @click.group("import")
 def import_group() -> None:
     """Convert ESCO or a training catalog CSV into certpath RDF."""
-
-
-def _progress() -> tuple[Callable[[str], None], Callable[[], None]]:
-    """A progress line updated in place on a terminal; plain lines on stderr otherwise."""
-    if stderr_is_terminal():
-        terminal = raw_stream(err=True)  # the line's own codes; the message is escaped
-
-        def say(message: str) -> None:
-            terminal.write(f"\r\x1b[K{terminal_text(message)} ...")
-            terminal.flush()
-
-        def done() -> None:
-            terminal.write("\r\x1b[K")
-            terminal.flush()
-
-        return say, done
-    return (lambda message: click.echo(message, err=True)), (lambda: None)
 
 
 def _check_stdout(output: str | None, fmt: str) -> bool:
@@ -81,12 +66,31 @@ def esco_cmd(
     This service uses the ESCO classification of the European Commission.
     """
     from certpath.importers import esco
-    from certpath.stores import parse_store_spec
+    from certpath.progress import phases
 
     if (output is None) == (store is None):
         raise click.UsageError("give exactly one of -o FILE (.nt or .ttl) and --store oxigraph:DIR")
     to_stdout = _check_stdout(output, fmt)
-    say, done = _progress()
+    with phases() as say:  # a progress display on a terminal; nothing otherwise
+        summary, target = _esco(sources, output, store, release, force, say)
+    if fmt == "json":
+        emit_json({"output": target, **summary.to_dict(), "attribution": esco.ATTRIBUTION})
+        return
+    _esco_text(summary, target, err=to_stdout)
+
+
+def _esco(
+    sources: tuple[Path, ...],
+    output: str | None,
+    store: str | None,
+    release: str | None,
+    force: bool,
+    say: Callable[[str], None],
+) -> tuple[EscoSummary, str]:
+    """Run the ESCO import into a store or a file; (summary, where it went)."""
+    from certpath.importers import esco
+    from certpath.stores import parse_store_spec
+
     if store is not None:
         kind, location = parse_store_spec(store)
         if kind != "oxigraph":
@@ -96,19 +100,13 @@ def esco_cmd(
     else:
         assert output is not None
         summary = esco.write_file(list(sources), output, release=release, progress=say, force=force)
-        target = "stdout" if to_stdout else output
-    done()
-    if fmt == "json":
-        emit_json({"output": target, **summary.to_dict(), "attribution": esco.ATTRIBUTION})
-        return
-    _esco_text(summary, target, err=to_stdout)
+        target = "stdout" if output == "-" else output
+    return summary, target
 
 
-def _esco_text(summary: object, target: str, *, err: bool) -> None:
-    from certpath.importers.esco import ATTRIBUTION, EscoSummary
+def _esco_text(s: EscoSummary, target: str, *, err: bool) -> None:
+    from certpath.importers.esco import ATTRIBUTION
 
-    assert isinstance(summary, EscoSummary)
-    s = summary
     lines = [
         f"ESCO {s.release}: {s.triples:,} triples written to {target}",
         f"  {s.occupations:>7,} occupations (cp:Role)",
@@ -129,20 +127,32 @@ def _esco_text(summary: object, target: str, *, err: bool) -> None:
 
 
 @import_group.command("catalog")
-@click.argument("catalog", type=click.Path(path_type=Path, dir_okay=False))
-@output_option("The Turtle file to write (FILE.ttl).", required=True)
+@click.argument("catalog", type=click.Path(path_type=Path, dir_okay=False), required=False)
+@output_option("The Turtle file to write (FILE.ttl).")
 @force_option()
 @click.option(
     "--create-missing",
     is_flag=True,
     help="Create a cp:Competency for each unknown competency name instead of failing.",
 )
+@click.option(
+    "--template",
+    is_flag=True,
+    help="Print the catalog CSV template (the header and two example rows) and exit.",
+)
 @format_option("text", "json")
 @pass_state
 def catalog_cmd(
-    state: State, catalog: Path, output: str, force: bool, create_missing: bool, fmt: str
+    state: State,
+    catalog: Path | None,
+    output: str | None,
+    force: bool,
+    create_missing: bool,
+    template: bool,
+    fmt: str,
 ) -> None:
-    """Convert a training CATALOG (CSV, docs/catalog-template.csv) into certpath Turtle.
+    """Convert a training CATALOG (CSV; 'certpath import catalog --template' prints a template)
+    into certpath Turtle.
 
     Names of providers, competencies and prerequisites resolve against the loaded data (--data,
     ESCO included when given). Every row is checked and the result is validated with the shapes
@@ -150,8 +160,16 @@ def catalog_cmd(
     writes the Turtle to stdout and the summary to stderr). A cell that starts like a
     spreadsheet formula (= + - @) is kept, with a warning. Exit 2 for wrong rows or an output that
     cannot be written, 4 when only names are unknown, 1 when the shapes or graph-wide rules fail
-    (a prerequisite cycle, a second currency).
+    (a prerequisite cycle, a second currency). What the catalog adds is validated together with
+    what it references, not the whole loaded graph (ESCO included, that takes a second or two).
     """
+    if template:
+        from certpath.importers.catalog import template as catalog_template
+
+        raw_stream().write(catalog_template())
+        return
+    if catalog is None or output is None:
+        raise click.UsageError("give a CATALOG and -o FILE.ttl (or --template)")
     from certpath.cli.common import CliError
     from certpath.importers.catalog import CatalogError, import_catalog
 

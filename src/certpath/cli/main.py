@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from certpath import __version__
-from certpath.cli.common import State, run_edge, translate_errors
+from certpath.cli.common import State, progress_wanted, raw_stream, run_edge, translate_errors
 
 #: Command families, imported only when one of their commands runs (a one-shot CLI starts fast).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -29,6 +29,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dump": ("certpath.cli.sparql_cmds", "dump_cmd"),
     "render": ("certpath.cli.render_cmds", "render_cmd"),
     "import": ("certpath.cli.import_cmds", "import_group"),
+    "roles": ("certpath.cli.list_cmds", "roles_cmd"),
+    "competencies": ("certpath.cli.list_cmds", "competencies_cmd"),
+    "offers": ("certpath.cli.list_cmds", "offers_cmd"),
 }
 
 #: One-line help per command, so ``certpath --help`` needs no imports.
@@ -48,6 +51,9 @@ SHORT_HELP = {
     "dump": "Copy every triple of the store into an RDF file.",
     "render": "Draw a neighbourhood, a role or the graph as an offline HTML page.",
     "import": "Convert ESCO or a training catalog CSV into certpath RDF.",
+    "roles": "List the roles, with filters (table, JSON or CSV).",
+    "competencies": "List the competencies, with filters (table, JSON or CSV).",
+    "offers": "List the certifications and courses, with filters (table, JSON or CSV).",
 }
 
 
@@ -107,8 +113,15 @@ class LazyGroup(click.Group):
     "store filled by 'certpath load') or 'sparql:URL' (a SPARQL 1.1 endpoint, read without "
     "copying it).",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Show no progress display on stderr (it is shown only on a terminal, and never with "
+    "NO_COLOR set).",
+)
 @click.pass_context
-def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:
+def cli(ctx: click.Context, data: tuple[str, ...], store: str | None, quiet: bool) -> None:
     """certpath: roles, competencies and certifications, and the exact shortest learning path
     from what you can do today to the role you want.
 
@@ -119,7 +132,10 @@ def cli(ctx: click.Context, data: tuple[str, ...], store: str | None) -> None:
     after removing temporary files. With --format json an error also prints
     {"error": ..., "exit": N} on stdout.
     """
-    ctx.obj = State(data=data, store=store)
+    from certpath.progress import display
+
+    ctx.obj = State(data=data, store=store, quiet=quiet)
+    ctx.with_resource(display(raw_stream(err=True), enabled=progress_wanted(quiet)))
 
 
 def main() -> None:

@@ -7,12 +7,16 @@ Each command passes its options to :mod:`certpath.service` and prints the result
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from certpath.cli.common import EXIT_NO_PLAN, State, emit_json, format_option, pass_state
+from certpath.cli.completion import complete
 from certpath.errors import NoPlan
+
+if TYPE_CHECKING:
+    from certpath.profile import Profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,8 +28,17 @@ DELIVERY_CHOICES = ("classroom", "live-online", "self-paced", "assessment-only")
 
 
 def person_options(function: F) -> F:
-    """``--have``, ``--holds``, ``--experience`` and ``--profile``: what the person can do,
-    holds and has worked now."""
+    """``--have``, ``--holds``, ``--experience``, ``--profile`` (what the person can do, holds
+    and has worked now) and ``--save-profile``."""
+    function = click.option(
+        "--save-profile",
+        "save_profile",
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help="Also write what --have, --holds, --experience and --profile give, as a profile "
+        "--profile reads (.yaml/.yml, .json or .ttl by the suffix), before answering; an "
+        "existing file is replaced only with --force.",
+    )(function)
     function = click.option(
         "--profile",
         "profile_file",
@@ -37,18 +50,21 @@ def person_options(function: F) -> F:
         "--experience",
         multiple=True,
         metavar="ROLE@MONTHS",
+        shell_complete=complete("role"),
         help="Months the person has worked as a role, such as 'Product Owner@18' (repeatable).",
     )(function)
     function = click.option(
         "--holds",
         multiple=True,
         metavar="OFFER",
+        shell_complete=complete("offer"),
         help="A certification or course the person completed (repeatable).",
     )(function)
     function = click.option(
         "--have",
         multiple=True,
         metavar="COMPETENCY[@LEVEL]",
+        shell_complete=complete("competency", levels=True),
         help="A competency the person has, at a level 1-5; without '@LEVEL' it counts as 5 "
         "(expert). Repeatable.",
     )(function)
@@ -67,6 +83,33 @@ def minimize_option(function: F) -> F:
     )(function)
 
 
+def _person(
+    state: State,
+    have: tuple[str, ...],
+    holds: tuple[str, ...],
+    experience: tuple[str, ...],
+    profile_file: str | None,
+    save_profile: str | None,
+    force: bool,
+) -> Profile:
+    """What the person has (names resolved once), saved to *save_profile* when asked."""
+    from certpath.profile import write_profile
+    from certpath.service import person
+
+    who = person(state.kg, have=have, holds=holds, experience=experience, profile=profile_file)
+    if save_profile:
+        write_profile(who, state.kg, save_profile, force=force)
+        click.echo(f"wrote {save_profile}", err=True)
+    return who
+
+
+def force_flag(function: F) -> F:
+    """``--force``: replace existing output files (--save-profile, --html)."""
+    return click.option(
+        "--force", is_flag=True, help="Replace an existing --save-profile (or --html) file."
+    )(function)
+
+
 def _no_plan(exc: NoPlan, fmt: str) -> None:
     """Exit 3: the reasons as JSON on stdout when asked, the message on stderr."""
     from certpath.planning import no_plan_to_dict
@@ -78,7 +121,13 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
 
 
 @click.command("path")
-@click.option("--target", required=True, metavar="ROLE", help="The role to reach.")
+@click.option(
+    "--target",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role to reach.",
+)
 @person_options
 @minimize_option
 @click.option("--budget-hours", type=click.FloatRange(min=0), help="At most this many hours.")
@@ -87,9 +136,16 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
     "--exclude",
     multiple=True,
     metavar="OFFER|PROVIDER",
+    shell_complete=complete("offer", "provider"),
     help="Never use this offer, or any offer of this provider (repeatable).",
 )
-@click.option("--include", multiple=True, metavar="OFFER", help="Always use this offer.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="OFFER",
+    shell_complete=complete("offer"),
+    help="Always use this offer (repeatable).",
+)
 @click.option(
     "--delivery",
     multiple=True,
@@ -116,7 +172,7 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
 )
 @format_option("text", "json", "markdown")
 @click.option("--html", "html", type=click.Path(dir_okay=False), help="Also draw the plan here.")
-@click.option("--force", is_flag=True, help="Replace an existing --html file.")
+@force_flag
 @pass_state
 def path_cmd(
     state: State,
@@ -125,6 +181,7 @@ def path_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     minimize: str,
     budget_hours: float | None,
     budget_cost: float | None,
@@ -154,13 +211,11 @@ def path_cmd(
         from certpath.viz import check_output
 
         check_output(html, force=force)  # refuse before planning, not after
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
     question, graph = path_question(
         state.kg,
         target=target,
-        have=have,
-        holds=holds,
-        experience=experience,
-        profile=profile_file,
+        profile=who,
         minimize=minimize,
         budget_hours=budget_hours,
         budget_cost=budget_cost,
@@ -208,9 +263,16 @@ def path_cmd(
 
 
 @click.command("gaps")
-@click.option("--target", required=True, metavar="ROLE", help="The role to compare against.")
+@click.option(
+    "--target",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role to compare against.",
+)
 @person_options
 @format_option("text", "json")
+@force_flag
 @pass_state
 def gaps_cmd(
     state: State,
@@ -219,21 +281,17 @@ def gaps_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     fmt: str,
+    force: bool,
 ) -> None:
     """Each requirement of the --target role: met, partly met (level held vs needed) or missing,
     essential or recommended, and the offers that teach each missing one."""
     from certpath.planning import gaps_text
     from certpath.service import gaps
 
-    report = gaps(
-        state.kg,
-        target=target,
-        have=have,
-        holds=holds,
-        experience=experience,
-        profile=profile_file,
-    )
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
+    report = gaps(state.kg, target=target, profile=who)
     if fmt == "json":
         emit_json(report.to_dict())
     else:
@@ -251,6 +309,7 @@ def gaps_cmd(
 )
 @minimize_option
 @format_option("text", "json")
+@force_flag
 @pass_state
 def closest_cmd(
     state: State,
@@ -258,20 +317,20 @@ def closest_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     top: int,
     minimize: str,
     fmt: str,
+    force: bool,
 ) -> None:
     """Roles ranked by the exact cost of their shortest path from the person's profile."""
     from certpath.planning import closest_text
     from certpath.service import closest
 
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
     ranking = closest(
         state.kg,
-        have=have,
-        holds=holds,
-        experience=experience,
-        profile=profile_file,
+        profile=who,
         top=top,
         minimize=minimize,
         projection=state.projection,
@@ -283,11 +342,26 @@ def closest_cmd(
 
 
 @click.command("career")
-@click.option("--from", "source", required=True, metavar="ROLE", help="The role held now.")
-@click.option("--to", "target", required=True, metavar="ROLE", help="The role to reach.")
+@click.option(
+    "--from",
+    "source",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role held now.",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="ROLE",
+    shell_complete=complete("role"),
+    help="The role to reach.",
+)
 @person_options
 @minimize_option
 @format_option("text", "json")
+@force_flag
 @pass_state
 def career_cmd(
     state: State,
@@ -297,8 +371,10 @@ def career_cmd(
     holds: tuple[str, ...],
     experience: tuple[str, ...],
     profile_file: str | None,
+    save_profile: str | None,
     minimize: str,
     fmt: str,
+    force: bool,
 ) -> None:
     """The cheapest chain of roles over cp:leadsTo from --from to --to, with the learning steps
     of each hop.
@@ -311,14 +387,13 @@ def career_cmd(
     from certpath.planning import career_text
     from certpath.service import career
 
+    who = _person(state, have, holds, experience, profile_file, save_profile, force)
     try:
         chain = career(
             state.kg,
             source=source,
             target=target,
-            have=have,
-            holds=holds,
-            profile=profile_file,
+            profile=who,
             minimize=minimize,
             projection=state.projection,
         )

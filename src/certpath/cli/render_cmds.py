@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from certpath.cli.common import State, force_option, output_option, pass_state
+from certpath.cli.completion import complete
 
 #: Mirrors :data:`certpath.viz.CLASSES` (checked by a test) so that ``--help`` imports no pyvis.
 CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "group", "framework")
@@ -12,7 +13,12 @@ CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "g
 
 @click.command("render")
 @output_option("HTML file to write (one self-contained page; opens offline).", required=True)
-@click.option("--focus", metavar="ENTITY", help="Draw the neighbourhood of this entity.")
+@click.option(
+    "--focus",
+    metavar="ENTITY",
+    shell_complete=complete(),
+    help="Draw the neighbourhood of this entity.",
+)
 @click.option(
     "--depth",
     type=click.IntRange(min=0),
@@ -21,6 +27,7 @@ CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "g
 @click.option(
     "--role",
     metavar="ROLE",
+    shell_complete=complete("role"),
     help="Draw this role, what it needs and every offer that teaches it.",
 )
 @click.option(

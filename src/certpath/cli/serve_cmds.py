@@ -14,7 +14,13 @@ from certpath.cli.common import State, pass_state
     show_default=True,
     help="Address to listen on; 0.0.0.0 opens it to the network (then any Host header is taken).",
 )
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--port",
+    default=7878,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port, printed at start).",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),

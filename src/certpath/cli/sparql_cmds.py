@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from certpath.cli.common import State, emit_json, format_option, pass_state, stderr_is_terminal
+from certpath.cli.common import State, emit_json, format_option, pass_state
 from certpath.sparql.results import ALL_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -145,6 +145,8 @@ def query_cmd(
         from certpath.sanitize import spreadsheet_csv, terminal_bytes
 
         data = terminal_bytes(data) if chosen == "table" else spreadsheet_csv(data)
+    if chosen in ("json", "jsonld") and not data.endswith(b"\n"):
+        data += b"\n"  # a JSON document on a line of its own, like every other command's
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 
@@ -164,7 +166,12 @@ def _default_format(form: str) -> str:
 
 @click.command("queries")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json: the name, description, parameters and an example of each.",
 )
 def queries_cmd(fmt: str) -> None:
     """List the named queries: name, what it answers, its parameters."""
@@ -205,17 +212,14 @@ def load_cmd(state: State, files: tuple[str, ...], fmt: str) -> None:
         )
     if state.data:
         raise InputError("load takes FILES as arguments, not --data")
-    progress = stderr_is_terminal()
+    from certpath.progress import task
 
-    def report(i: int, count: int, path: Path) -> None:
-        if progress:
-            click.echo(f"\r[{i}/{count}] {path.name}\033[K", err=True, nl=False)
-        else:
-            click.echo(f"read {path}", err=True)
+    with task("Loading files") as advance:
 
-    summary = load_files(state.store, list(files), progress=report)
-    if progress:
-        click.echo("", err=True)
+        def report(i: int, count: int, path: Path) -> None:
+            advance(1)
+
+        summary = load_files(state.store, list(files), progress=report)
     if fmt == "json":
         emit_json(summary.to_dict())
         return

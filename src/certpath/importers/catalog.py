@@ -1,12 +1,14 @@
 """Import an organisation's training catalog (CSV, one row per certification or course).
 
-Columns (``docs/catalog-template.csv``; ``docs/importers.md`` explains each): ``id``, ``label``,
+Columns (the template :func:`template` returns, ``certpath import catalog --template``;
+``docs/importers.md`` explains each): ``id``, ``label``,
 ``type``, ``provider``, ``hours``, ``cost``, ``currency``, ``delivery_mode``, ``teaches``,
 ``prerequisites``, ``source_url``. Names in ``provider``, ``teaches`` and ``prerequisites``
 resolve like ``certpath show`` does (:func:`certpath.resolve.resolve`) against the loaded graph;
 a provider that is not there becomes a new ``cp:Provider``, an unknown competency is an error
 unless *create_missing*. Every problem names the row and column; the rows are all checked before
-anything is written, and the result is validated with the shapes together with the loaded data.
+anything is written, and what the catalog adds is validated with the shapes together with what
+it references in the loaded data (:mod:`certpath.importers.catalog_check`).
 """
 
 from __future__ import annotations
@@ -97,6 +99,17 @@ class CatalogSummary:
             "triples": self.triples,
             "warnings": self.warnings,
         }
+
+
+def template() -> str:
+    """The catalog CSV template that ships with certpath: the header and two example rows.
+
+    >>> template().splitlines()[0] == ",".join(COLUMNS)
+    True
+    """
+    from importlib.resources import files
+
+    return files("certpath.importers").joinpath("catalog-template.csv").read_text("utf-8")
 
 
 def split_levels(cell: str) -> list[tuple[str, int | None, str]]:
@@ -451,14 +464,13 @@ def import_catalog(
 
 
 def _validate(kg: KnowledgeGraph, turtle: bytes) -> None:
-    from certpath.validate import validate
+    """Validate what the catalog adds with what it references (:mod:`.catalog_check`)."""
+    from certpath.importers.catalog_check import validate_catalog
+    from certpath.progress import task
 
-    store = ox.Store()
-    dump = kg.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    if dump:
-        store.bulk_load(input=dump, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(input=turtle, format=ox.RdfFormat.TURTLE)
-    report = validate(KnowledgeGraph(store))
+    added = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    with task("Validating the catalog"):
+        report = validate_catalog(kg, added)
     if not report.valid:
         first = report.violations[0].to_text()
         raise ValidationError(
@@ -476,4 +488,5 @@ __all__ = [
     "formula_warnings",
     "import_catalog",
     "split_levels",
+    "template",
 ]

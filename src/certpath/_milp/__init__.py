@@ -109,7 +109,8 @@ import time
 from collections.abc import Mapping, Sequence
 
 from certpath._milp.enumeration import _enumerate, _Enumeration
-from certpath._milp.highs import _lexmin, _Partial, _Solver
+from certpath._milp.highs import _Solver
+from certpath._milp.lexicographic import _lexmin, _Partial
 from certpath._milp.model import (
     _INF,
     CUT_ROUNDS,

@@ -328,6 +328,8 @@ def _best_known(
         best = None
     if not plans:
         best = best or _feasible(model, key, budgets, partial.best or ())
+        if best is None and partial.best:  # the stopped run's set may lead the repair astray
+            best = _feasible(model, key, budgets)
     if best is not None and not any(p <= best for p in plans):
         plans.append(best)
     if not plans:

@@ -31,7 +31,7 @@ CP = rdflib.Namespace(CP_NS)
 FORMATS = {"turtle": ".ttl", "nt": ".nt", "json-ld": ".jsonld", "xml": ".rdf"}
 
 #: Every exact search method of the planner (``method=``): the property tests run each.
-SOLVERS = ("enumeration", "highs", "highs-ordered", "auto")
+SOLVERS = ("enumeration", "highs", "highs-ordered", "highs-unpruned", "auto")
 
 
 # --------------------------------------------------------------------------- graph builders

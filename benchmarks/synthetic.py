@@ -375,16 +375,18 @@ def _catalogue(shape: str, roles: int, competencies: int, offers: int, seed: int
             c_p = rng.choice(core)
             if c_p not in chosen:
                 t(o, cp("prerequisite"), comp[c_p])
-        if i % 10 == 0 and i:
+        if i % 10 == 0 and i and (earlier or core):
             members = [offer[x] for x in rng.sample(earlier[-20:], min(2, len(earlier[-20:])))]
-            while len(members) < 3 and core:
+            # Up to 3 members (fewer when the domain has too few core competencies yet: the
+            # chain-heavy shape's first offers of a domain looped here for ever).
+            while len(members) < 3 and any(comp[c] not in members for c in core):
                 c_m = comp[rng.choice(core)]
                 if c_m not in members:
                     members.append(c_m)
             group = iri(f"{CPD}g{i}")
             t(group, a, cp("PrerequisiteGroup"))
             t(group, iri(SOURCE), iri(f"https://example.org/g{i}"))
-            t(group, cp("minCount"), lit(2 if i % 50 == 0 else 1, "integer"))
+            t(group, cp("minCount"), lit(min(2 if i % 50 == 0 else 1, len(members)), "integer"))
             for m in members:
                 t(group, cp("member"), m)
             t(o, cp("prerequisite"), group)

@@ -1,13 +1,19 @@
-"""The persona table (``data/personas.yaml``): load it, plan each persona with the real CLI.
+"""The persona table (``data/personas.yaml``): load it, plan each persona as ``certpath path``.
 
 Each persona is a person from the seed's audience with what they can do (``have``), what they hold
-(``holds``), optionally how many months they have worked in a role (``experience``), a ``target``
-role and the plan a coach would give for ``--minimize hours`` and ``--minimize cost``. A plan is a
-list of steps: an offer slug (``cspo``) or an experience step ``{experience: ROLE, months: N}``.
+(``holds``), optionally how many months they have worked in a role (``experience``) and offers the
+plan must contain (``include``), a ``target`` role and the plan a coach would give for
+``--minimize hours`` and ``--minimize cost`` (and, where time matters, ``--minimize months``). A
+plan is a list of steps: an offer slug (``cspo``) or an experience step
+``{experience: ROLE, months: N}``.
 
-Run this module to print the current plans next to the expected ones (to review a data change)::
+A question is answered in-process by :func:`certpath.service.path`, the function the CLI's
+``path`` command calls (same name resolution, same ``--time-limit`` default, same JSON), on one
+loaded graph; :func:`ask_cli` asks the real CLI in a subprocess (the test does it for one persona
+to show both agree). Run this module to print the current plans next to the expected ones (to
+review a data change)::
 
-    .venv/bin/python tests/personas.py [--persona ID]
+    .venv/bin/python tests/personas.py [--persona ID] [--cli]
 
 The test (``tests/test_personas.py``) fails when any plan differs from the table.
 """
@@ -26,7 +32,12 @@ from typing import Any
 import yaml
 
 TABLE = Path(__file__).resolve().parents[1] / "data" / "personas.yaml"
+#: Every persona has a plan for these measures ...
 MEASURES = ("hours", "cost")
+#: ... and may have one for these.
+OPTIONAL_MEASURES = ("months", "steps")
+#: ``certpath path --time-limit`` default, so that in-process answers are the CLI's.
+TIME_LIMIT = 10.0
 CPD = "https://w3id.org/certpath/data/"
 
 
@@ -54,6 +65,26 @@ class Persona:
     experience: tuple[tuple[str, int], ...]
     expected: Mapping[str, tuple[Step, ...]]
     why: str
+    include: tuple[str, ...] = ()
+
+    def options(self, minimize: str) -> dict[str, Any]:
+        """The keyword options of :func:`certpath.service.path` that ask this question.
+
+        >>> p = Persona("x", "someone", "Product Owner", (), ("cspo",), (("Product Owner", 6),),
+        ...             {}, "", ("a-cspo",))
+        >>> p.options("months")  # doctest: +NORMALIZE_WHITESPACE
+        {'target': 'Product Owner', 'minimize': 'months', 'have': (), 'holds': ('cspo',),
+         'experience': ('Product Owner@6',), 'include': ('a-cspo',), 'time_limit': 10.0}
+        """
+        return {
+            "target": self.target,
+            "minimize": minimize,
+            "have": self.have,
+            "holds": self.holds,
+            "experience": tuple(f"{role}@{months}" for role, months in self.experience),
+            "include": self.include,
+            "time_limit": TIME_LIMIT,
+        }
 
     def args(self, minimize: str) -> list[str]:
         """The ``certpath path`` arguments that ask this persona's question.
@@ -71,6 +102,8 @@ class Persona:
             args += ["--holds", offer]
         for role, months in self.experience:
             args += ["--experience", f"{role}@{months}"]
+        for offer in self.include:
+            args += ["--include", offer]
         return args
 
 
@@ -115,10 +148,19 @@ def load_personas(path: Path = TABLE) -> list[Persona]:
     for i, row in enumerate(rows):
         where = f"{path.name} persona {row.get('id', i)!r}"
         expected = row["expected"]
-        if not isinstance(expected, Mapping) or set(expected) != set(MEASURES):
-            raise ValueError(f"{where}: expected needs exactly {', '.join(MEASURES)}")
+        if (
+            not isinstance(expected, Mapping)
+            or not set(MEASURES) <= set(expected)
+            or not set(expected) <= {*MEASURES, *OPTIONAL_MEASURES}
+        ):
+            raise ValueError(
+                f"{where}: expected needs {', '.join(MEASURES)} "
+                f"(and may have {', '.join(OPTIONAL_MEASURES)})"
+            )
         plans = {
-            m: tuple(_step(s, f"{where} expected.{m}") for s in expected[m] or []) for m in MEASURES
+            m: tuple(_step(s, f"{where} expected.{m}") for s in expected[m] or [])
+            for m in (*MEASURES, *OPTIONAL_MEASURES)
+            if m in expected
         }
         people.append(
             Persona(
@@ -130,6 +172,7 @@ def load_personas(path: Path = TABLE) -> list[Persona]:
                 experience=_experience(row.get("experience"), f"{where} experience"),
                 expected=plans,
                 why=str(row["why"]),
+                include=_strings(row.get("include"), f"{where} include"),
             )
         )
     return people
@@ -171,7 +214,38 @@ class Answer:
     stderr: str
 
 
-def ask(persona: Persona, minimize: str) -> Answer:
+def ask(persona: Persona, minimize: str, kg: Any = None) -> Answer:
+    """Answer *persona*'s question as ``certpath path --format json`` does, in-process, on *kg*
+    (the bundled graph, loaded once, when None). Exit codes are the CLI's for its errors."""
+    from certpath import service
+    from certpath.errors import CertpathError
+
+    if kg is None:
+        kg = _bundled()
+    try:
+        result = service.path(kg, **persona.options(minimize)).to_dict()
+    except CertpathError as exc:
+        return Answer(exit_code(exc), (), {}, f"Error: {exc}")
+    return Answer(0, plan_steps(result), result.get("total", {}), "")
+
+
+def exit_code(exc: Exception) -> int:
+    """The CLI's exit code for a library error (README "Exit codes")."""
+    return int(getattr(exc, "exit_code", 1))
+
+
+_LOADED: list[Any] = []
+
+
+def _bundled() -> Any:
+    if not _LOADED:
+        from certpath.graph import load
+
+        _LOADED.append(load())
+    return _LOADED[0]
+
+
+def ask_cli(persona: Persona, minimize: str) -> Answer:
     """Run ``certpath path`` for *persona* in a subprocess (the real CLI, bundled data)."""
     proc = subprocess.run(
         [sys.executable, "-m", "certpath", *persona.args(minimize)],
@@ -197,21 +271,21 @@ def _total(total: Mapping[str, Any]) -> str:
     return text + (f", {total['months']} months" if total.get("months") else "")
 
 
-def report(people: Sequence[Persona], out: Any = sys.stdout) -> int:
+def report(people: Sequence[Persona], out: Any = sys.stdout, *, cli: bool = False) -> int:
     """Print current and expected plans side by side; return the number of differences."""
     differences = 0
     for persona in people:
         print(f"{persona.id}: {persona.who} -> {persona.target}", file=out)
-        for measure in MEASURES:
-            answer = ask(persona, measure)
+        for measure in persona.expected:
+            answer = ask_cli(persona, measure) if cli else ask(persona, measure)
             expected = persona.expected[measure]
             same = answer.code == 0 and answer.steps == expected
             differences += not same
             current = _fmt(answer.steps) if answer.code == 0 else f"exit {answer.code}"
-            print(f"  {measure:5} {'ok  ' if same else 'DIFF'} now:      {current}", file=out)
-            print(f"  {'':5}      totals:   {_total(answer.total)}", file=out)
+            print(f"  {measure:6} {'ok  ' if same else 'DIFF'} now:      {current}", file=out)
+            print(f"  {'':6}      totals:   {_total(answer.total)}", file=out)
             if not same:
-                print(f"  {'':5}      expected: {_fmt(expected)}", file=out)
+                print(f"  {'':6}      expected: {_fmt(expected)}", file=out)
     print(f"{differences} difference(s)", file=out)
     return differences
 
@@ -219,11 +293,12 @@ def report(people: Sequence[Persona], out: Any = sys.stdout) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persona", action="append", help="only these persona ids")
+    parser.add_argument("--cli", action="store_true", help="ask the CLI in subprocesses")
     args = parser.parse_args(argv)
     people = load_personas()
     if args.persona:
         people = [p for p in people if p.id in set(args.persona)]
-    return 1 if report(people) else 0
+    return 1 if report(people, cli=args.cli) else 0
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ CP = rdflib.Namespace(CP_NS)
 FORMATS = {"turtle": ".ttl", "nt": ".nt", "json-ld": ".jsonld", "xml": ".rdf"}
 
 #: Every exact search method of the planner (``method=``): the property tests run each.
-SOLVERS = ("enumeration", "highs", "highs-ordered", "auto")
+SOLVERS = ("enumeration", "highs", "highs-ordered", "highs-unpruned", "auto")
 
 
 # --------------------------------------------------------------------------- graph builders
@@ -309,10 +309,11 @@ def write_rdf(G: Any, folder: Path, form: Form) -> list[Path]:
         elif kind == "provider":
             rest.add((subject, RDF.type, CP.Provider))
             rest.add((subject, SKOS.prefLabel, rdflib.Literal(name, lang="en")))
-        elif kind == "group" and form.groups == "iri" and G.in_degree(name):
-            _group_triples(rest, G, name, subject, form)  # a blank one exists only where used
-        elif kind == "experience" and form.groups == "iri" and G.in_degree(name):
-            _gate_triples(rest, G, name, subject, form)
+        elif kind in ("group", "experience") and (form.groups == "iri" or not G.in_degree(name)):
+            # A blank one is written inline where it is used; one that nothing uses still stands
+            # on its own (a gate's months are thresholds of its role even where nothing asks it).
+            node = subject if form.groups == "iri" else rdflib.BNode()
+            (_group_triples if kind == "group" else _gate_triples)(rest, G, name, node, form)
         elif kind == "role":
             roles.add((subject, RDF.type, CP.Role))
             roles.add((subject, SKOS.prefLabel, rdflib.Literal(data.get("label", name), lang="en")))

@@ -195,6 +195,29 @@ def test_plan_page(browser: Any, bundled_g: nx.MultiDiGraph, shots: Path) -> Non
     opened.page.close()
 
 
+def test_experience_plan_page(browser: Any, bundled_g: nx.MultiDiGraph, shots: Path) -> None:
+    """The fastest route to CSP-PO: experience steps in their own shape, with their tooltip."""
+    plan = shortest_learning_path(
+        bundled_g, CPD + "product-owner", include=[CPD + "csp-po"], minimize="months"
+    )
+    work = [s for s in plan.steps if s.kind == "experience"]
+    assert [s.months for s in work] == [12, 12]
+    picture = viz.render_plan(bundled_g, plan, path=shots / "experience.html")
+    opened = check_page(browser, shots / "experience.html", picture, shots / "experience.png")
+    assert "24 months of work experience" in opened.page.locator("h1").inner_text()
+    assert "Work experience: 24 months in all" in opened.page.locator("#subtitle").inner_text()
+    legend = opened.page.locator('#legend li[data-kind="experience"]')
+    assert " ".join(legend.inner_text().split()) == "Work experience (months as a role) (2)"
+    shapes = opened.page.evaluate(
+        "ids => ids.map(id => network.body.nodes[id].options.shape)", [s.iri for s in work]
+    )
+    assert shapes == ["triangleDown", "triangleDown"]
+    text = opened.hover(work[0].iri)
+    assert text.startswith("Step 2 of 5: Work as Product Owner for 12 months\n")
+    assert "hours: 0 (no learning hours)" in text
+    opened.page.close()
+
+
 def test_injected_labels_never_run(browser: Any, shots: Path) -> None:
     G = nx.MultiDiGraph()
     payloads = [

@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 
 from certpath import _milp
 from certpath._milp import MEASURES, PlanModel, Prerequisite, Solution, minimum, solve
+from certpath._milp.pruning import _bounded, limits
 from certpath.errors import CertpathError, SolverError, SolveTimeLimit
 
 CASES = Path(__file__).parent / "data" / "planner-cases"
-EXACT = ("auto", "enumeration", "highs", "highs-ordered")
-HIGHS = ("highs", "highs-ordered")
+EXACT = ("auto", "enumeration", "highs", "highs-ordered", "highs-unpruned")
+HIGHS = ("highs", "highs-ordered", "highs-unpruned")
 NAMES = ("a", "a1", "a10", "a2", "b", "ba", "c", "o9")  # IRIs whose order is not the index's
 
 
@@ -157,6 +158,62 @@ def test_every_method_equals_the_brute_force(q: Any) -> None:
         found = solve(model, key, budgets, count, method=method)
         assert found.optimal and found.bound is None and found.gap is None, method
         assert list(found.plans) == expected, method
+
+
+@st.composite
+def chains(draw: Any) -> tuple[PlanModel, tuple[str, ...], dict[str, float], int]:
+    """Models where bound pruning bites: offers in prerequisite chains (some cyclic) with equal
+    or small weights, so that sets tie at the greedy plan's value and budgets sit on a
+    set's total."""
+    n = draw(st.integers(2, 8))
+    offers = tuple(draw(st.permutations(NAMES))[:n])
+    weight = st.sampled_from([1.0, 1.0, 2.0, 0.5])
+    hours = {o: draw(weight) for o in offers}
+    cost = {o: draw(weight) for o in offers}
+    prerequisites: dict[str, tuple[Prerequisite, ...]] = {}
+    for i, o in enumerate(offers):
+        if i and draw(st.integers(0, 3)):
+            before = st.sampled_from(offers[:i] if draw(st.integers(0, 4)) else offers)
+            options = tuple(draw(st.lists(st.lists(before, min_size=1, max_size=2, unique=True)
+                                          .map(tuple), min_size=1, max_size=2)))  # fmt: skip
+            prerequisites[o] = (Prerequisite(draw(st.integers(1, len(options))), options),)
+    requirements = tuple(
+        tuple(draw(st.lists(st.sampled_from(offers), min_size=1, max_size=3, unique=True)))
+        for _ in range(draw(st.integers(1, 3)))
+    )
+    key = tuple(draw(st.permutations(MEASURES))[: draw(st.integers(1, 4))])
+    budgets = {
+        name: draw(st.sampled_from([1.0, 2.0, 3.0, 4.0]))
+        for name in draw(st.lists(st.sampled_from(MEASURES), max_size=2, unique=True))
+    }
+    model = PlanModel(offers, hours, cost, requirements, prerequisites)
+    return model, key, budgets, draw(st.integers(1, 2))
+
+
+@SETTINGS
+@given(st.one_of(questions(), chains()))
+def test_bound_pruning_keeps_every_answer(q: Any) -> None:
+    """The offers bound pruning leaves out are in no feasible set within the budgets (none at
+    all for next-best plans) that is within the tolerance of the least first measure; the
+    offers it fixes are in every such set; and the answers stay those of the brute force."""
+    model, key, budgets, count = q
+    full = key if "steps" in key else (*key, "steps")
+    smaller = _bounded(model, limits(model, full, budgets, count))
+    kept = set(smaller.offers)
+    sets = [
+        frozenset(c)
+        for n in range(len(model.offers) + 1)
+        for c in itertools.combinations(model.offers, n)
+    ]
+    ok = [s for s in sets if feasible(model, s, budgets)]
+    if ok and count == 1:
+        least = min(total(model, key[0], s) for s in ok)
+        ok = [s for s in ok if total(model, key[0], s) <= least + 1e-6 * max(1.0, least)]
+    for s in ok:
+        assert s <= kept and set(smaller.include) <= s, (sorted(s), smaller)
+    expected = brute_plans(model, key, budgets, count)
+    for method in ("auto", "enumeration", "highs"):
+        assert list(solve(model, key, budgets, count, method=method).plans) == expected, method
 
 
 @SETTINGS

@@ -18,6 +18,7 @@ from certpath.profile import (
     dump_profile,
     parse_level,
     read_profile,
+    split_months,
 )
 from certpath.resolve import KIND_CLASSES
 
@@ -129,3 +130,26 @@ def test_single_names_need_no_list(bundled: KnowledgeGraph, tmp_path: Path) -> N
     path = tmp_path / "me.yaml"
     path.write_text("have: user story writing@practitioner\nholds: CSPO\nname: Ana\n")
     assert read_profile(bundled, path) == Profile({CPD + "user-story-writing": 4}, {CPD + "cspo"})
+
+
+@pytest.mark.parametrize(
+    ("text", "months"), [("Product Owner@18", 18), ("Product Owner@0", 0), ("PO@1200", 1200)]
+)
+def test_months_after_the_at(text: str, months: int) -> None:
+    assert split_months(text)[1] == months
+
+
+@pytest.mark.parametrize("text", ["PO@1201", "PO@99999999999999999999", "PO@١٢", "PO@-3", "PO@"])
+def test_not_months_after_the_at(text: str) -> None:
+    with pytest.raises(InputError, match="months"):
+        split_months(text)
+
+
+@pytest.mark.parametrize("value", ['"12"', "'12'", "twelve", "1.5", "true", "null", "-1", "1201"])
+def test_months_in_a_yaml_mapping_are_numbers(
+    bundled: KnowledgeGraph, tmp_path: Path, value: str
+) -> None:
+    path = tmp_path / "me.yaml"
+    path.write_text(f"experience:\n  Product Owner: {value}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"me\.yaml: experience 'Product Owner': .*months"):
+        read_profile(bundled, path)

@@ -184,8 +184,26 @@ def test_bad_input_is_400_naming_the_field(
 
 def test_bad_values_found_by_the_service_are_400_too(server: str) -> None:
     status, got = ask(server, "/api/plan", {"target": "po", "have": "user story writing@9"})
-    assert status == 400
+    assert status == 400 and got["field"] == "have"
     assert got["error"].startswith("--have 'user story writing@9': the level after '@' must be 1")
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "text"),
+    [
+        ("Product Owner@-3", 400, "--experience 'Product Owner@-3': months are a whole number"),
+        ("Product Owner@1.5", 400, "--experience 'Product Owner@1.5': months are a whole number"),
+        ("Product Owner", 400, "--experience 'Product Owner': write the role and the months"),
+        ("Nobody at all@12", 404, "no role named 'Nobody at all'"),
+        ("cspo@12", 404, "'cspo' is not a role"),
+    ],
+)
+def test_bad_experience_is_an_error_naming_the_field(
+    server: str, value: str, status: int, text: str
+) -> None:
+    got_status, got = ask(server, "/api/plan", {"target": "po", "experience": value})
+    assert (got_status, got["field"]) == (status, "experience"), got
+    assert got["error"].startswith(text)
 
 
 @pytest.mark.parametrize(
@@ -241,10 +259,28 @@ def test_the_profile_goes_out_and_comes_back(
     assert [o["label"] for o in read["holds"]] == ["Professional Scrum Product Owner I"]
 
 
+def test_the_profile_keeps_experience_both_ways(
+    server: str, tmp_path: Path, bundled: KnowledgeGraph
+) -> None:
+    asked = [("have", "backlog refinement@3"), ("experience", "Product Owner@18")]
+    with urllib.request.urlopen(
+        server + "api/profile?" + urllib.parse.urlencode(asked), timeout=30
+    ) as answer:
+        text = answer.read()
+    assert yaml.safe_load(text)["experience"] == {"cpd:product-owner": 18}
+    saved = tmp_path / "me.yaml"
+    saved.write_bytes(text)
+    assert read_profile(bundled, saved).experience == {CPD + "product-owner": 18}
+    status, read = ask(server, "/api/profile", {"filename": "me.yaml"}, raw=text)
+    assert status == 200
+    assert read["experience"] == [{"iri": CPD + "product-owner", "curie": "cpd:product-owner",
+                                   "label": "Product Owner", "months": 18}]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("filename", "raw", "status", "text"),
     [
-        ("me.yaml", b"have: [nothing like this]\n", 404, "no competency named 'nothing like this'"),
+        ("me.yaml", b"have: [nothing like this]\n", 404, "me.yaml: no competency named"),
         ("me.yaml", b"have: [a\n", 400, "me.yaml:2: not valid YAML"),
         ("me.exe", b"x", 400, "me.exe: unknown profile format"),
         ("me.yaml", b"\xff\xfe", 400, "me.yaml"),

@@ -314,6 +314,75 @@ def test_changing_the_measure_changes_the_plan(
     tab.close()
 
 
+def cli_unlocked(*args: str) -> list[str]:
+    """The "unlocked by:" text of each step ``certpath path`` prints for *args*."""
+    prefix = "   unlocked by: "
+    return [line.removeprefix(prefix) for line in cli("path", *args).splitlines()
+            if line.startswith(prefix)]  # fmt: skip
+
+
+CSP_PO_ARGS = ("--target", "Product Owner", "--include", "csp-po", "--minimize", "months")
+
+
+def test_the_fastest_route_with_experience_steps_and_months(
+    browser: Any, server: str, shots: Path
+) -> None:
+    """A Business Analyst's fastest route to CSP-PO: experience steps, months, as the CLI says."""
+    tab = Tab(browser, server, "?target=cpd:product-owner&minimize=months")
+    page = tab.page
+    tab.pick("include-input", "CSP-PO", "Certified Scrum Professional - Product Owner")
+    tab.changed(lambda: page.get_by_role("button", name="Include", exact=True).click())
+    assert page.locator("#include-list li").all_inner_texts() == [
+        "With Certified Scrum Professional - Product Owner\n×"]  # fmt: skip
+    assert "include=cpd%3Acsp-po" in page.url or "include=cpd:csp-po" in page.url
+    assert page.is_checked("#minimize-months")
+    assert page.get_by_label("months (the fastest route)").is_checked()
+    assert "minimising months (the fastest route)" in page.inner_text("#status")
+    steps, total = cli_plan(*CSP_PO_ARGS)
+    assert steps[1] == "Work as Product Owner for 12 months"
+    assert total == "Total: 5 steps, 48 h, USD 3,700, 24 months of work experience"
+    assert (tab.steps(), tab.totals()) == (steps, total)
+    unlocked = page.locator("#steps tbody tr td:nth-child(8)").all_inner_texts()
+    assert unlocked == cli_unlocked(*CSP_PO_ARGS)
+    assert unlocked[2] == (
+        "step 1, Certified Scrum Product Owner; step 2, 12 months as Product Owner"
+    )
+    rows = page.locator("#steps tbody tr[data-kind=experience]")
+    assert rows.count() == 2
+    assert rows.first.locator("td").nth(2).inner_text() == "work experience · 12 months"
+    assert page.locator("#timeline li.experience .how").all_inner_texts() == [
+        "12 months of work, no learning hours"] * 2  # fmt: skip
+    page.locator("#picture").scroll_into_view_if_needed()
+    frame = page.frame_locator("#picture")
+    frame.locator("body[data-ready=true]").wait_for(timeout=30_000)
+    assert "24 months of work experience" in frame.locator("h1").inner_text()
+    assert frame.locator('#legend li[data-kind="experience"]').count() == 1
+    page.screenshot(path=str(shots / "plan-months.png"), full_page=True)
+
+    # twelve months as a Product Owner already: the first experience step goes
+    page.get_by_label("Months as").select_option(label="Product Owner")
+    page.get_by_label("Months", exact=True).fill("12")
+    tab.changed(lambda: page.get_by_role("button", name="Add experience").click())
+    assert page.locator("#experience-list li").all_inner_texts() == [
+        "12 months as Product Owner\n×"]  # fmt: skip
+    more = (*CSP_PO_ARGS, "--experience", "Product Owner@12")
+    assert (tab.steps(), tab.totals()) == cli_plan(*more)
+    assert page.locator("#steps tbody tr td:nth-child(8)").all_inner_texts() == cli_unlocked(*more)
+    assert "you have 12 months as Product Owner" in page.inner_text("#steps tbody")
+    page.locator("#picture").scroll_into_view_if_needed()  # a new frame: drawn once visible
+    frame = page.frame_locator("#picture")
+    frame.locator("body[data-ready=true]").wait_for(timeout=30_000)
+    assert frame.locator("h1").inner_text().endswith(", 12 months of work experience")
+
+    # a role that asks for months itself: its gaps list them, held against needed
+    tab.changed(lambda: page.select_option("#target", label="Chief Product Owner"))
+    row = page.locator("#gaps tbody tr[data-kind=experience] td").all_inner_texts()
+    assert row == ["36 months as Product Owner", "partial", "12 months", "36 months",
+                   "experience", "work as Product Owner"]  # fmt: skip
+    assert tab.errors == [] and tab.outside == []
+    tab.close()
+
+
 def test_the_same_with_the_keyboard_alone(
     browser: Any, server: str, shots: Path, safe: Role
 ) -> None:
@@ -363,6 +432,7 @@ def test_every_control_has_a_label_and_axe_finds_nothing_serious(
     from axe_playwright_python.sync_playwright import Axe
 
     question = f"?target={safe.curie}&have=cpd:user-story-writing@3&holds=cspo"
+    question += "&experience=cpd:product-owner@6"  # the experience fieldset and its chip
     tab = Tab(browser, server, question + "&exclude=cpd:scrum-alliance&minimize=cost")
     page = tab.page
     unlabelled = page.evaluate(

@@ -24,7 +24,8 @@ options, or from a file that a person keeps and reuses across targets:
 
 A level is an integer 1 to 5 or its name (:data:`LEVEL_NAMES`: 1 awareness, 2 foundational,
 3 working, 4 practitioner, 5 expert); ``true``, ``yes``, ``3.5`` or ``"three"`` are errors. Months
-are a whole number >= 0 (``-3``, ``1.5`` or ``"twelve"`` are errors). Names resolve like
+are a whole number >= 0 and at most :data:`MAX_MONTHS` (``-3``, ``1.5``, ``"twelve"``, and in a
+YAML/JSON mapping the quoted ``"12"``, are errors). Names resolve like
 ``certpath show`` (IRI, CURIE, slug, label, alias).
 
 Limits, so that a hostile file fails fast: a profile file is at most :data:`MAX_PROFILE_BYTES`,
@@ -37,12 +38,13 @@ and YAML aliases may expand to at most :data:`MAX_YAML_NODES` nodes ("billion la
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from certpath.errors import InputError
+from certpath.errors import AmbiguousName, EntityNotFound, InputError
 from certpath.graph import KnowledgeGraph
 from certpath.resolve import resolve
 
@@ -124,6 +126,10 @@ def split_level(text: str, *, origin: str = "--have") -> tuple[str, int]:
     name, sep, level = text.rpartition("@")
     if not sep:
         return text.strip(), DEFAULT_LEVEL
+    if not name.strip():
+        raise InputError(
+            f"{origin} '{text}': no name before '@'; write it as 'backlog refinement@3'"
+        )
     try:
         return name.strip(), parse_level(level, where=origin)
     except InputError:
@@ -133,9 +139,17 @@ def split_level(text: str, *, origin: str = "--have") -> tuple[str, int]:
         ) from None
 
 
-def parse_months(value: object, *, where: str) -> int:
-    """Months of experience: a whole number >= 0 (an integer or its digits); anything else is
-    an error naming *where*.
+#: Months of experience a person can state (a hundred years): more is a typing error.
+MAX_MONTHS = 1200
+
+
+def parse_months(value: object, *, where: str, text: bool = True) -> int:
+    """Months of experience: a whole number >= 0 and at most :data:`MAX_MONTHS`, as an integer
+    or (when *text*, as after ``ROLE@``) its ASCII digits; anything else is an error naming
+    *where*.
+
+    A profile's mapping gives numbers as numbers, so there (``text=False``) the string ``"12"``
+    is refused like ``"twelve"``: a quoted number in YAML or JSON is usually a mistake.
 
     >>> parse_months(18, where="x"), parse_months(" 6 ", where="x")
     (18, 6)
@@ -143,12 +157,26 @@ def parse_months(value: object, *, where: str) -> int:
     Traceback (most recent call last):
     ...
     certpath.errors.InputError: --experience 'PO@1.5': months are a whole number >= 0, not '1.5'
+    >>> parse_months("12", where="me.yaml", text=False)
+    Traceback (most recent call last):
+    ...
+    certpath.errors.InputError: me.yaml: months are a whole number, not the text '12' (write 12)
     """
+    number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    raise InputError(f"{where}: months are a whole number >= 0, not {value!r}")
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
+        if not text:
+            raise InputError(
+                f"{where}: months are a whole number, not the text {value!r} "
+                f"(write {int(value.strip())})"
+            )
+        number = int(value.strip())
+    if number is None:
+        raise InputError(f"{where}: months are a whole number >= 0, not {value!r}")
+    if number > MAX_MONTHS:
+        raise InputError(f"{where}: {number} months is more than {MAX_MONTHS} (a hundred years)")
+    return number
 
 
 def split_months(text: str, *, origin: str = "--experience") -> tuple[str, int]:
@@ -212,14 +240,19 @@ def read_profile(kg: KnowledgeGraph, path: str | Path) -> Profile:
             f"{path}: unknown profile format '{path.suffix}'; use .yaml, .json or .ttl"
         )
     data = _read_capped(path)
-    if suffix in RDF_SUFFIXES:
-        return _rdf_profile(kg, path, data)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    content = _load_json(path, text) if suffix == ".json" else _load_yaml(path, text)
-    return _mapping_profile(kg, path, content)
+        if suffix in RDF_SUFFIXES:
+            return _rdf_profile(kg, path, data)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        content = _load_json(path, text) if suffix == ".json" else _load_yaml(path, text)
+        return _mapping_profile(kg, path, content)
+    except EntityNotFound as exc:  # name the file: the same name may come from --have too
+        raise type(exc)(f"{path}: {exc}", exc.suggestions) from None
+    except AmbiguousName as exc:
+        raise AmbiguousName(f"{path}: {exc}", exc.candidates) from None
 
 
 def _read_capped(path: Path) -> bytes:
@@ -361,7 +394,8 @@ def _read_experience(kg: KnowledgeGraph, path: Path, data: Any, profile: Profile
     if isinstance(data, Mapping):
         for name, months in data.items():
             role = _name_text(path, "experience", name)
-            items.append((role, parse_months(months, where=f"{path}: experience {role!r}")))
+            where = f"{path}: experience {role!r}"
+            items.append((role, parse_months(months, where=where, text=False)))
     elif isinstance(data, list):
         for number, entry in enumerate(data, start=1):
             text = _name_text(path, f"experience entry {number}", entry)
@@ -429,14 +463,15 @@ def _rdf_profile(kg: KnowledgeGraph, path: Path, data: bytes) -> Profile:
         competency, level = _holding(store, path, quad.object)
         levels[competency] = max(level, levels.get(competency, 0))
     for quad in store.quads_for_pattern(person, _cp("hasCompetency"), None):
-        if isinstance(quad.object, ox.NamedNode) and quad.object.value not in levels:
-            levels[quad.object.value] = DEFAULT_LEVEL
+        iri = _named(path, "cp:hasCompetency", quad.object)
+        if iri not in levels:
+            levels[iri] = DEFAULT_LEVEL
     profile = Profile()
     for iri, level in sorted(levels.items()):
         profile.add_competency(resolve(kg, iri, kinds=["competency"]), level)
     for quad in store.quads_for_pattern(person, _cp("holds"), None):
-        if isinstance(quad.object, ox.NamedNode):
-            profile.holds.add(resolve(kg, quad.object.value, kinds=["offer"]))
+        iri = _named(path, "cp:holds", quad.object)
+        profile.holds.add(resolve(kg, iri, kinds=["offer"]))
     for quad in store.quads_for_pattern(person, _cp("hasExperience"), None):
         role, months = _worked(store, path, quad.object)
         profile.add_experience(resolve(kg, role, kinds=["role"]), months)
@@ -466,6 +501,18 @@ def _worked(store: Any, path: Path, node: Any) -> tuple[str, int]:
     return roles[0], parse_months(int(value.value), where=where)
 
 
+def _named(path: Path, prop: str, term: Any) -> str:
+    """The IRI *term* names; a literal or blank node cannot name an entity of the data."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    shown = f'"{term.value}"' if isinstance(term, ox.Literal) else "a blank node"
+    raise InputError(
+        f"{path}: {prop} {shown}: the object must be the entity's IRI (write {prop} cpd:slug)"
+    )
+
+
 def _cp(name: str) -> Any:
     import pyoxigraph as ox
 
@@ -487,9 +534,12 @@ def _holding(store: Any, path: Path, node: Any) -> tuple[str, int]:
             "it needs exactly one"
         )
     level = DEFAULT_LEVEL
-    for quad in store.quads_for_pattern(node, _cp("level"), None):
+    values = list(store.quads_for_pattern(node, _cp("level"), None))
+    where = f"{path}: cp:level of {competencies[0]}"
+    if len(values) > 1:
+        raise InputError(f"{where}: {len(values)} levels given; a holding has one cp:level")
+    for quad in values:
         value = quad.object
-        where = f"{path}: cp:level of {competencies[0]}"
         if not isinstance(value, ox.Literal) or value.datatype.value not in _INTEGER_TYPES:
             shown = f'"{value.value}"' if isinstance(value, ox.Literal) else str(value)
             raise InputError(f"{where}: {shown} is not an integer 1 to 5 (write cp:level 3)")

@@ -17,7 +17,16 @@ from certpath.namespaces import curie
 __all__ = ["CLASSES", "node_class", "node_label", "select_subgraph"]
 
 #: Classes a picture can be filtered by (``certpath render --class``), in drawing order.
-CLASSES = ("role", "competency", "certification", "course", "provider", "group", "framework")
+CLASSES = (
+    "role",
+    "competency",
+    "certification",
+    "course",
+    "provider",
+    "group",
+    "framework",
+    "experience",
+)
 
 
 def node_class(G: nx.MultiDiGraph, node: str) -> str:
@@ -75,7 +84,7 @@ def _in(G: nx.MultiDiGraph, node: str, *relations: str) -> list[str]:
 
 def _role_view(G: nx.MultiDiGraph, role: str) -> set[str]:
     """The role, what it needs (and narrower competencies), the offers teaching them, their
-    providers and prerequisites."""
+    providers and prerequisites, the experience the role or a prerequisite asks for and its role."""
     needed = set(_out(G, role, "requires", "recommends"))
     todo = list(needed)
     while todo:
@@ -87,7 +96,10 @@ def _role_view(G: nx.MultiDiGraph, role: str) -> set[str]:
     keep = {role} | needed | offers
     for offer in offers:
         keep.update(_out(G, offer, "offeredBy", "prerequisite"))
+    keep.update(_out(G, role, "requiresExperience"))
     keep.update(m for n in list(keep) if node_class(G, n) == "group" for m in _out(G, n, "member"))
+    gates = [n for n in keep if node_class(G, n) == "experience"]
+    keep.update(r for n in gates for r in _out(G, n, "role"))
     return keep
 
 
@@ -111,7 +123,8 @@ def select_subgraph(
         Hops from *focus* (0 is the entity alone).
     role : str, optional
         IRI of a role: the role, the competencies it requires or recommends (and narrower ones),
-        every offer teaching them, their providers and prerequisites.
+        every offer teaching them, their providers and prerequisites, the role's experience
+        requirements, and the role each experience requirement is about.
     classes : iterable of str, optional
         Keep only nodes of these :data:`CLASSES` (the focus or role itself is always kept).
 

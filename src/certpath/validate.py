@@ -38,6 +38,18 @@ class Violation:
         return f"{self.severity}: {where}: {self.message}{value}"
 
 
+def _finding_order(finding: Violation) -> tuple[str, str, str, str, str, str]:
+    """Sort key of a finding: SHACL may report one without a property path (None)."""
+    return (
+        finding.focus,
+        finding.path or "",
+        finding.message,
+        finding.severity,
+        finding.source,
+        finding.value or "",
+    )
+
+
 @dataclass
 class ValidationReport:
     """All findings of :func:`validate`; valid when there is no violation (warnings allowed)."""
@@ -78,8 +90,8 @@ def validate(kg: KnowledgeGraph) -> ValidationReport:
     report = ValidationReport(triples=len(kg))
     for item in shacl + custom:
         (report.violations if item.severity == VIOLATION else report.warnings).append(item)
-    report.violations = sorted(set(report.violations))
-    report.warnings = sorted(set(report.warnings))
+    report.violations = sorted(set(report.violations), key=_finding_order)
+    report.warnings = sorted(set(report.warnings), key=_finding_order)
     return report
 
 

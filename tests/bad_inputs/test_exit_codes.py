@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bad_inputs.corpus import Case, parametrize, run_all, verify
+from bad_inputs.corpus import Case, only_files, parametrize, run_all, verify
 
 #: The small hand-written graph of the tests: names here do not change with the bundled data.
 TINY = str(Path(__file__).resolve().parents[1] / "data" / "tiny.ttl")
@@ -173,6 +173,54 @@ CASES = [
         "http://127.0.0.1:9/sparql: cannot reach",
         after=json_error(6, "http://127.0.0.1:9"),
     ),
+    # ---- item 13's twin on the command line (found by hostile2): an argument that is not
+    # UTF-8 (a name, a query) gave a traceback in every name look-up, exit 1 for a query
+    Case(
+        "argument-not-utf8-show",
+        ("--data", TINY, "show", "b\udcffx"),
+        2,
+        "argument b'b\\xffx' is not UTF-8 text",
+    ),
+    Case(
+        "argument-not-utf8-target-json",
+        ("--data", TINY, "path", "--target=\udcff", "--format", "json"),
+        2,
+        "argument b'--target=\\xff' is not UTF-8 text",
+        after=json_error(2, "argument b'--target=\\xff'"),
+    ),
+    Case(
+        "argument-not-utf8-query",
+        ("--data", TINY, "query", 'SELECT * { ?s ?p "\udcff" }'),
+        2,
+        "argument b'SELECT * { ?s ?p \"\\xff\" }' is not UTF-8 text",
+    ),
+    # an empty path: --profile "" and --html "" were ignored (exit 0), --data "" loaded the
+    # current folder
+    *(
+        Case(
+            f"empty-path-{command[0]}-{option.strip('-')}",
+            ("--data", TINY, *command, option, ""),
+            2,
+            f"Invalid value for {shown}: an empty path",
+            after=only_files(),
+        )
+        for command, option, shown in [
+            (("path", "--target", "owner"), "--profile", "'--profile'"),
+            (("path", "--target", "owner"), "--html", "'--html'"),
+            (("gaps", "--target", "owner"), "--save-profile", "'--save-profile'"),
+            (("query",), "--file", "'-f' / '--file'"),
+            (("render",), "--output", "'-o' / '--output'"),
+            (("dump",), "-o", "'-o' / '--output'"),
+        ]
+    ),
+    Case("empty-path-data", ("--data", "", "stats"), 2, "Invalid value for '--data': an empty"),
+    Case(
+        "file-name-not-utf8-is-a-file",
+        ("--data", "b\udcffx.ttl", "stats"),
+        0,
+        "Classes:",
+        {"b\udcffx.ttl": Path(TINY).read_bytes()},
+    ),
 ]
 
 
@@ -199,6 +247,8 @@ PIPED = {
     "path": ["--data", TINY, "path", "--target", "scaled owner", "--have", "stories"],
     "query-csv": ["query", "SELECT * WHERE { ?s ?p ?o }", "--format", "csv", "--limit", "100000"],
     "show-json": ["--data", TINY, "show", "owner", "--format", "json"],
+    "dump-stdout": ["--data", TINY, "dump", "-o", "-"],
+    "offers-csv": ["--data", TINY, "offers", "--format", "csv"],
 }
 
 
@@ -275,3 +325,72 @@ def test_serve_ends_by_the_signal(tmp_path: Path, signum: int) -> None:
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == -signum, stderr
     assert b"Traceback" not in stderr
+
+
+# --------------------------------------------------------------------------- stdout that fails
+# Found by hostile2: standard output on a full device, or closed (`>&-`), gave a traceback
+# (ENOSPC from the flush; AttributeError on None). Now one line, exit 2, as `ls` does; an error
+# being reported keeps its own code. The full device is one of our own (1, 7), never /dev/full.
+
+
+def _can_mknod() -> bool:
+    import stat
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    try:
+        os.mknod(folder / "probe", stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except OSError:
+        return False
+    finally:
+        shutil.rmtree(folder)
+    return True
+
+
+FAILING_STDOUT = {
+    "stats": (["--data", TINY, "stats"], 2),
+    "path-json": (["--data", TINY, "path", "--target", "owner", "--format", "json"], 2),
+    "dump-stdout": (["--data", TINY, "dump", "-o", "-"], 2),
+    "render-stdout": (["--data", TINY, "render", "--role", "owner", "-o", "-"], 2),
+    "error-json-keeps-its-code": (["--data", TINY, "show", "nobody", "--format", "json"], 4),
+}
+
+
+@pytest.mark.skipif(not _can_mknod(), reason="mknod is not permitted here (needs CAP_MKNOD)")
+@pytest.mark.parametrize("name", sorted(FAILING_STDOUT))
+def test_stdout_on_a_full_device(tmp_path: Path, name: str) -> None:
+    import stat
+
+    args, code = FAILING_STDOUT[name]
+    full = tmp_path / "full"
+    os.mknod(full, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    with full.open("wb") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "certpath", *args],
+            cwd=tmp_path,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "NO_COLOR": "1"},
+            timeout=120,
+            check=False,
+        )
+    stderr = done.stderr.decode()
+    assert "Traceback" not in stderr and done.returncode == code, stderr
+    assert stderr.splitlines()[-1] == "Error: stdout: cannot write: No space left on device"
+    assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
+@pytest.mark.parametrize("args", [["stats"], ["--data", TINY, "dump", "-o", "-"]], ids=str)
+def test_stdout_closed(tmp_path: Path, args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "certpath", *args],
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 (the child closes its stdout: `>&-`)
+        timeout=120,
+        check=False,
+    )
+    stderr = done.stderr.decode()
+    assert "Traceback" not in stderr and done.returncode == 2, stderr
+    assert stderr.splitlines() == ["Error: stdout: cannot write: Bad file descriptor"]

@@ -303,6 +303,103 @@ CASES = [
         2,
         "/proc/x.nt: cannot create a file in /proc",
     ),
+    # ---- items 5, 7, 14 for `dump -o` (found after the fixes above): --force replaced a
+    # symbolic link (also a dangling one) with a regular file, `-o -` was refused as a format,
+    # a missing folder and /proc gave an OS error text
+    Case(
+        "dump-force-symlink",
+        ("--data", TINY, "dump", "-o", "link.nt", "--force"),
+        2,
+        "link.nt: is a symbolic link, not a regular file",
+        {"target.nt": OLD},
+        setup=symlink("link.nt", "target.nt"),
+        after=all_of(still_link("link.nt", "target.nt"), unchanged("target.nt", OLD)),
+    ),
+    Case(
+        "dump-force-dangling-symlink",
+        ("--data", TINY, "dump", "-o", "link.nt", "--force"),
+        2,
+        "link.nt: is a symbolic link",
+        setup=symlink("link.nt", "nowhere.nt"),
+        after=all_of(still_link("link.nt", "nowhere.nt"), only_files("link.nt")),
+    ),
+    Case(
+        "dump-force-fifo",
+        ("--data", TINY, "dump", "-o", "pipe.nt", "--force"),
+        2,
+        "pipe.nt: is a FIFO (named pipe), not a regular file",
+        setup=fifo("pipe.nt"),
+        after=still_fifo("pipe.nt"),
+    ),
+    Case(
+        "dump-existing-needs-force",
+        ("--data", TINY, "dump", "-o", "out.ttl"),
+        2,
+        "out.ttl already exists; use --force to replace it",
+        {"out.ttl": OLD},
+        after=unchanged("out.ttl", OLD),
+    ),
+    Case(
+        "dump-force-replaces-a-file",
+        ("--data", TINY, "dump", "-o", "out.ttl", "--force"),
+        0,
+        "",
+        {"out.ttl": OLD},
+        after=all_of(replaced("out.ttl"), only_files("out.ttl")),
+    ),
+    Case(
+        "dump-stdout",
+        ("--data", TINY, "dump", "-o", "-"),
+        0,
+        "<https://w3id.org/certpath/data/scaled-owner> ",
+        after=stdout_only(),
+    ),
+    Case(
+        "dump-file-named-dash",
+        ("--data", TINY, "dump", "-o", "./-"),
+        2,
+        "-: dump writes N-Triples (.nt) or Turtle (.ttl); '-' writes N-Triples to stdout",
+        after=only_files(),
+    ),
+    Case(
+        "dump-missing-folder",
+        ("--data", TINY, "dump", "-o", "nope/out.nt"),
+        2,
+        "nope/out.nt: folder nope does not exist",
+        after=only_files(),
+    ),
+    Case(
+        "dump-proc",
+        ("--data", TINY, "dump", "-o", "/proc/x.nt"),
+        2,
+        "/proc/x.nt: cannot create a file in /proc",
+    ),
+    Case(
+        "dump-onto-folder",
+        ("--data", TINY, "dump", "-o", "dir", "--force"),
+        2,
+        "Invalid value for '-o' / '--output': File 'dir' is a directory",
+        {"dir/keep": "x"},
+        after=unchanged("dir/keep", "x"),
+    ),
+    # --save-profile writes through certpath.output too (kept)
+    Case(
+        "save-profile-force-symlink",
+        (*PLAN, "--save-profile", "me.yaml", "--force"),
+        2,
+        "me.yaml: is a symbolic link",
+        {"target.yaml": OLD},
+        setup=symlink("me.yaml", "target.yaml"),
+        after=all_of(still_link("me.yaml", "target.yaml"), unchanged("target.yaml", OLD)),
+    ),
+    Case(
+        "save-profile-existing-needs-force",
+        (*PLAN, "--save-profile", "me.json"),
+        2,
+        "me.json already exists; use --force",
+        {"me.json": OLD},
+        after=unchanged("me.json", OLD),
+    ),
 ]
 
 
@@ -377,6 +474,39 @@ DEVICE_CASES = [
         "null.html: is a character device",
         setup=device("null.html"),
         after=still_device("null.html"),
+    ),
+    Case(
+        "dump-force-device",
+        ("--data", TINY, "dump", "-o", "null.nt", "--force"),
+        2,
+        "null.nt: is a character device",
+        setup=device("null.nt"),
+        after=still_device("null.nt"),
+    ),
+    Case(
+        "save-profile-force-device",
+        (*PLAN, "--save-profile", "null.yaml", "--force"),
+        2,
+        "null.yaml: is a character device",
+        setup=device("null.yaml"),
+        after=still_device("null.yaml"),
+    ),
+    # reading a device that never ends (a /dev/zero of our own: 1, 5): refused or capped
+    Case(
+        "catalog-from-zero-device",
+        ("--data", TINY, "import", "catalog", "zero.csv", "-o", "-"),
+        2,
+        "zero.csv: not a regular file; a catalog is a CSV file",
+        setup=lambda folder: os.mknod(folder / "zero.csv", stat.S_IFCHR | 0o666, os.makedev(1, 5)),
+        timeout=30,
+    ),
+    Case(
+        "query-from-zero-device",
+        ("query", "-f", "zero.rq"),
+        2,
+        "zero.rq: larger than 1 MB",
+        setup=lambda folder: os.mknod(folder / "zero.rq", stat.S_IFCHR | 0o666, os.makedev(1, 5)),
+        timeout=30,
     ),
 ]
 
@@ -560,3 +690,13 @@ def test_read_only_folder(tmp_path: Path) -> None:
     code, stderr, listing = on_small_disk(tmp_path, ["render", "-o", "graph.html"], "ro,size=8k")
     assert code == 2 and stderr.strip() == "Error: graph.html: folder . is not writable", stderr
     assert listing == ""
+
+
+@needs_tmpfs
+def test_full_disk_dump(tmp_path: Path) -> None:
+    """``dump -o`` on a full disk: one line naming the file, nothing left behind."""
+    code, stderr, listing = on_small_disk(tmp_path, ["--data", TINY, "dump", "-o", "out.nt"])
+    errors = [line for line in stderr.splitlines() if line.startswith("Error: ")]
+    assert code == 2 and len(errors) == 1, stderr
+    assert errors[0].startswith("Error: out.nt: cannot write: No space left on device"), stderr
+    assert "Traceback" not in stderr and listing == ""

@@ -64,14 +64,14 @@ CASES = [
         "unknown-competency",
         path("me.yaml"),
         4,
-        "no competency named 'underwater basket",
+        "me.yaml: no competency named 'underwater basket",
         {"me.yaml": "have: [underwater basket weaving]\n"},
     ),
     Case(
         "unknown-offer",
         path("me.yaml"),
         4,
-        "no offer named 'no such course'",
+        "me.yaml: no offer named 'no such course'",
         {"me.yaml": "holds: [no such course]\n"},
     ),
     Case(
@@ -310,6 +310,120 @@ CASES = [
         2,
         "me.json: unknown key 'Have', 'hold'",
         {"me.json": '{"Have": [], "hold": []}'},
+    ),
+    # ---- found by hostile2: a name from a profile did not name the file (it may come from
+    # --have as well); a literal object was dropped silently; two levels on one holding, one
+    # kept silently
+    Case(
+        "yaml-unknown-role-names-file",
+        path("me.yaml"),
+        4,
+        "me.yaml: no role named 'nobody'",
+        {"me.yaml": "experience:\n  nobody: 3\n"},
+    ),
+    Case(
+        "turtle-unknown-competency-names-file",
+        path("me.ttl"),
+        4,
+        "me.ttl: no competency named 'https://w3id.org/certpath/data/nope'",
+        {"me.ttl": TTL + "<urn:me> a cp:Person ; cp:hasCompetency cpd:nope .\n"},
+    ),
+    Case(
+        "turtle-wrong-kind-names-file",
+        path("me.ttl"),
+        4,
+        "me.ttl: 'https://w3id.org/certpath/data/stories' is not an offer",
+        {"me.ttl": TTL + "<urn:me> a cp:Person ; cp:holds cpd:stories .\n"},
+    ),
+    Case(
+        "turtle-has-competency-literal",
+        path("me.ttl"),
+        2,
+        'me.ttl: cp:hasCompetency "stories": the object must be the entity\'s IRI',
+        {"me.ttl": TTL + '<urn:me> a cp:Person ; cp:hasCompetency "stories" .\n'},
+    ),
+    Case(
+        "turtle-holds-blank-node",
+        path("me.ttl"),
+        2,
+        "me.ttl: cp:holds a blank node: the object must be the entity's IRI",
+        {"me.ttl": TTL + "<urn:me> a cp:Person ; cp:holds [ a cp:Course ] .\n"},
+    ),
+    Case(
+        "turtle-two-levels",
+        path("me.ttl"),
+        2,
+        "me.ttl: cp:level of https://w3id.org/certpath/data/backlog: 2 levels given",
+        {
+            "me.ttl": TTL + "<urn:me> a cp:Person ; cp:qualifiedHolding "
+            "[ cp:competency cpd:backlog ; cp:level 2, 3 ] .\n"
+        },
+    ),
+    # experience (planning era, kept): months are a whole number >= 0, a role, one each
+    Case(
+        "yaml-experience-twelve",
+        path("me.yaml"),
+        2,
+        "me.yaml: experience 'owner': months are a whole number >= 0, not 'twelve'",
+        {"me.yaml": 'experience:\n  owner: "twelve"\n'},
+    ),
+    Case(
+        "json-experience-negative",
+        path("me.json"),
+        2,
+        "me.json: experience 'owner': months are a whole number >= 0, not -3",
+        {"me.json": '{"experience": {"owner": -3}}'},
+    ),
+    Case(
+        "yaml-experience-fraction",
+        path("me.yaml"),
+        2,
+        "me.yaml: experience 'owner': months are a whole number >= 0, not 1.5",
+        {"me.yaml": "experience:\n  owner: 1.5\n"},
+    ),
+    Case(
+        "yaml-experience-true",
+        path("me.yaml"),
+        2,
+        "me.yaml: experience 'owner': months are a whole number >= 0, not True",
+        {"me.yaml": "experience:\n  owner: yes\n"},
+    ),
+    Case(
+        "yaml-experience-list-without-months",
+        path("me.yaml"),
+        2,
+        "me.yaml: experience 'owner': write the role and the months",
+        {"me.yaml": "experience: [owner]\n"},
+    ),
+    Case(
+        "turtle-experience-twelve",
+        path("me.ttl"),
+        2,
+        'me.ttl: cp:months of https://w3id.org/certpath/data/owner: "twelve" is not a whole',
+        {
+            "me.ttl": TTL + "<urn:me> a cp:Person ; cp:hasExperience "
+            '[ cp:role cpd:owner ; cp:months "twelve" ] .\n'
+        },
+    ),
+    Case(
+        "turtle-experience-two-months",
+        path("me.ttl"),
+        2,
+        "me.ttl: a cp:hasExperience names exactly one cp:role and one cp:months",
+        {
+            "me.ttl": TTL + "<urn:me> a cp:Person ; cp:hasExperience "
+            "[ cp:role cpd:owner ; cp:months 3, 4 ] .\n"
+        },
+    ),
+    Case(
+        "turtle-experience-of-a-competency",
+        path("me.ttl"),
+        4,
+        "me.ttl: 'https://w3id.org/certpath/data/stories' is not a role",
+        {
+            "me.ttl": TTL + "<urn:me> a cp:Person ; cp:hasExperience "
+            "[ cp:role cpd:stories ; cp:months 3 ] .\n"
+        },
     ),
 ]
 

@@ -157,6 +157,40 @@ CASES = [
         {"c.csv": HEADER + '\nf1,"=HYPERLINK(""http://evil.example"")",course,,,,,,,,\n'},
         after=warned,
     ),
+    # ---- found by hostile2: item 19's BOM in a query file (stdin skipped it, a file did not:
+    # "unexpected '\ufeff'"); a query file or stdin was read whole, however large
+    Case(
+        "query-file-bom",
+        ("query", "-f", "q.rq", "--format", "json"),
+        0,
+        '"boolean":true',
+        {"q.rq": b"\xef\xbb\xbfASK { ?s ?p ?o }"},
+    ),
+    Case(
+        "query-file-over-1-mb",
+        ("query", "-f", "q.rq"),
+        2,
+        "q.rq: larger than 1 MB; a query is text",
+        {"q.rq": "# padding\n" * 110_000 + "ASK {}"},
+    ),
+    Case(
+        "query-stdin-over-1-mb",
+        ("query", "-f", "-"),
+        2,
+        "stdin: larger than 1 MB",
+        stdin=b" " * 1_100_000,
+    ),
+    Case("query-file-folder", ("query", "-f", "."), 2, ".: cannot read: Is a directory"),
+    # --timeout nan gave a traceback (select() on NaN); inf ran unbounded
+    Case("timeout-nan", ("query", "ASK {}", "--timeout", "nan"), 2, "Invalid value for '--timeo"),
+    Case("timeout-inf", ("query", "ASK {}", "--timeout", "1e999"), 2, "Invalid value for '--timeo"),
+    Case(
+        "serve-timeout-nan",
+        ("serve", "--port", "0", "--timeout", "NaN"),
+        2,
+        "Invalid value for '--timeout': nan is not a number of seconds",
+        timeout=60,
+    ),
 ]
 
 

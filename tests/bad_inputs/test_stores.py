@@ -223,3 +223,41 @@ def test_construct_as_csv_suggests_only_formats_format_accepts(tmp_path: Path) -
         "Error: --format csv does not fit a CONSTRUCT/DESCRIBE query; use one of table, turtle, "
         "jsonld"
     ]
+
+
+def test_sigterm_during_load_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """Item 1 with a signal (second pass, kept): SIGTERM while ``load`` reads a large file ends
+    the process by SIGTERM and leaves the store holding what it held, no temporary folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    tiny = Path(__file__).resolve().parents[1] / "data" / "tiny.ttl"
+    store = ["--store", "oxigraph:db"]
+    before = _ok([*store, "load", str(tiny)], tmp_path)
+    with (tmp_path / "big.nt").open("w", encoding="utf-8") as out:
+        for i in range(150_000):
+            out.write(
+                f"<https://w3id.org/certpath/data/gen-{i}> "
+                "<http://www.w3.org/2004/02/skos/core#prefLabel> "
+                f'"Generated {i}"@en .\n'
+            )
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "certpath", *store, "load", "big.nt"],
+        cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1", "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(2.5)
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGTERM, stderr
+    assert stderr.decode().splitlines()[-1] == "Error: interrupted by SIGTERM"
+    assert _ok([*store, "stats"], tmp_path).split()[0] == before.split()[0]
+    assert list(temp.iterdir()) == []

@@ -8,6 +8,8 @@ meets its streams and signals:
   (:func:`certpath.sanitize.terminal_text`); JSON and data formats are written unescaped;
 - with ``--format json`` an error also prints ``{"error": ..., "exit": N}`` on stdout;
 - a closed pipe (``certpath ... | head -1``) ends quietly with :data:`EXIT_PIPE` (0);
+- standard output that cannot be written (a full disk, a closed descriptor: ``>&-``) is one
+  ``Error: stdout: cannot write: ...`` line and exit 2, as ``ls`` does;
 - Ctrl-C, SIGTERM and SIGHUP remove temporary files, then end the process by the same signal
   (the shell sees 128 + the signal number: 130, 143, 129).
 """
@@ -22,7 +24,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar, cast
 
 import click
 
@@ -118,6 +120,7 @@ def output_option(help_text: str, *, required: bool = False) -> Callable[[F], F]
         "--output",
         required=required,
         metavar="FILE",
+        callback=not_empty_path,
         help=help_text + " '-' writes to standard output.",
     )
 
@@ -129,6 +132,36 @@ def force_option(what: str = "the output file") -> Callable[[F], F]:
         is_flag=True,
         help=f"Replace {what} if it exists (only a regular file is ever replaced).",
     )
+
+
+def not_blank(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: refuse an empty or blank name, naming the option (a usage error, exit 2).
+
+    A blank name would reach name look-up as "empty name", which cannot say which option held it.
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    if any(isinstance(one, str) and not one.strip() for one in values):
+        raise click.BadParameter("an empty name; give an IRI, CURIE, slug, label or alias")
+    return value
+
+
+def not_empty_path(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: refuse an empty path (``--profile ""`` was ignored, ``--data ""`` loaded
+    the current folder), naming the option (a usage error, exit 2)."""
+    values = value if isinstance(value, tuple) else (value,)
+    if any(isinstance(one, str) and one == "" for one in values):
+        raise click.BadParameter("an empty path; give a file name")
+    return value
+
+
+def finite_seconds(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Option callback: refuse ``nan`` and ``inf`` seconds (no operation runs unbounded; nan
+    gave a traceback), naming the option (a usage error, exit 2)."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds; give one > 0")
+    return value
 
 
 def emit_json(data: Any) -> None:
@@ -242,7 +275,8 @@ def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
     """
     from certpath.output import end_by_signal, signals_raise
 
-    stdout, stderr = sys.stdout, sys.stderr
+    closed = cast(TextIO, _ClosedStream())
+    stdout, stderr = sys.stdout or closed, sys.stderr or closed
     sys.stdout, sys.stderr = EscapingStream(stdout), EscapingStream(stderr)
     code: int = EXIT_OK
     signum: int | None = None
@@ -258,9 +292,9 @@ def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
                 code = exc.exit_code
             except click.ClickException as exc:
                 code = exc.exit_code
+                exc.show()  # first: the error is told even when stdout cannot take the JSON
                 if wants_json(args):
                     _json_error(exc)
-                exc.show()
             except click.Abort as exc:  # click's form of a KeyboardInterrupt
                 signum = _signal_of(exc.__cause__ or exc.__context__)
                 if signum is None:
@@ -273,10 +307,15 @@ def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
             finished = True
             sys.stdout.flush()
     except OSError as exc:  # a closed pipe: the reader has what it wanted
-        if exc.errno != errno.EPIPE:
+        if exc.errno == errno.EPIPE:
+            _silence(stdout)
+            code = code if finished else EXIT_PIPE
+        elif exc.filename is None and exc.errno in _STREAM_FAILURES:
+            _silence(stdout)  # what is buffered cannot be written either
+            _say(stderr, f"Error: stdout: cannot write: {exc.strerror or exc}")
+            code = code or EXIT_USAGE  # an error being reported keeps its own code
+        else:
             raise
-        _silence(stdout)
-        code = code if finished else EXIT_PIPE
     except KeyboardInterrupt as exc:
         signum = _signal_of(exc)
     finally:
@@ -285,6 +324,38 @@ def run_edge(call: Callable[[], Any], args: Sequence[str]) -> NoReturn:
         _say_interrupted(signum)
         end_by_signal(signum)
     sys.exit(code)
+
+
+#: Errors of a write to standard output itself (files certpath writes are named by their own
+#: errors, :mod:`certpath.output`): a full disk or quota, an I/O error, a closed descriptor.
+_STREAM_FAILURES = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF, errno.EINVAL}
+)
+
+
+class _ClosedStream(io.TextIOBase):
+    """Stands for a standard stream the process was started without (``>&-``)."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("closed")
+
+    @property
+    def buffer(self) -> Any:
+        return self  # binary writes fail the same way
+
+    def flush(self) -> None:
+        pass
+
+
+def _say(stream: TextIO, line: str) -> None:
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def _signal_of(exc: BaseException | None) -> int | None:

@@ -6,7 +6,14 @@ from typing import Any
 
 import click
 
-from certpath.cli.common import EXIT_INVALID, State, emit_json, format_option, pass_state
+from certpath.cli.common import (
+    EXIT_INVALID,
+    State,
+    emit_json,
+    format_option,
+    not_blank,
+    pass_state,
+)
 from certpath.cli.completion import complete
 from certpath.namespaces import curie
 
@@ -41,7 +48,7 @@ def validate_cmd(state: State, fmt: str) -> None:
 
 
 @click.command("show")
-@click.argument("entity", shell_complete=complete())
+@click.argument("entity", callback=not_blank, shell_complete=complete())
 @format_option("text", "json")
 @pass_state
 def show_cmd(state: State, entity: str, fmt: str) -> None:
@@ -121,6 +128,10 @@ def search_cmd(state: State, text: str, limit: int, kinds: tuple[str, ...], fmt:
     """Rank entities whose labels or aliases (any language) match TEXT."""
     from certpath.resolve import search
 
+    if not text.strip():
+        raise click.BadParameter(
+            "an empty text matches every label; give a word", param_hint="TEXT"
+        )
     hits = search(state.kg, text, limit=limit, kinds=kinds or None)
     if fmt == "json":
         emit_json([hit.to_dict() for hit in hits])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -48,6 +49,15 @@ def listing_options(function: F) -> F:
         "facts) for machines; csv for spreadsheets (formula-like cells made text).",
     )(function)
     return function
+
+
+def _not_nan(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    """Refuse ``nan`` for a maximum (every comparison with it is false: a silent wrong list)."""
+    if value is not None and math.isnan(value):
+        from certpath.errors import InputError
+
+        raise InputError(f"{param.opts[0]} nan: a maximum is a number >= 0")
+    return value
 
 
 def _limit(limit: int | None) -> int | None:
@@ -200,6 +210,7 @@ def competencies_cmd(
 @click.option(
     "--max-cost",
     type=click.FloatRange(min=0),
+    callback=_not_nan,
     metavar="N",
     help="Only offers that cost at most N, in their own currency (an offer without a price is "
     "left out).",
@@ -207,6 +218,7 @@ def competencies_cmd(
 @click.option(
     "--max-hours",
     type=click.FloatRange(min=0),
+    callback=_not_nan,
     metavar="N",
     help="Only offers that take at most N hours (an offer without a duration is left out).",
 )

@@ -10,7 +10,14 @@ from typing import Any
 import click
 
 from certpath import __version__
-from certpath.cli.common import State, progress_wanted, raw_stream, run_edge, translate_errors
+from certpath.cli.common import (
+    State,
+    not_empty_path,
+    progress_wanted,
+    raw_stream,
+    run_edge,
+    translate_errors,
+)
 
 #: Command families, imported only when one of their commands runs (a one-shot CLI starts fast).
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -91,9 +98,33 @@ class LazyGroup(click.Group):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         argv = list(sys.argv[1:] if args is None else args)
-        run_edge(
-            lambda: super(LazyGroup, self).main(argv, prog_name, complete_var, False, **extra), argv
-        )
+
+        def run() -> Any:
+            _refuse_undecodable(argv)
+            return super(LazyGroup, self).main(argv, prog_name, complete_var, False, **extra)
+
+        run_edge(run, argv)
+
+
+def _refuse_undecodable(argv: Sequence[str]) -> None:
+    """Refuse an argument that is not UTF-8 (Python keeps its bytes as lone surrogates, which
+    no name, query or label can hold), unless it names an existing file: file names are bytes.
+
+    >>> _refuse_undecodable(["show", "cspo"])
+    >>> _refuse_undecodable(["show", "b\\udcffx"])
+    Traceback (most recent call last):
+    ...
+    click.exceptions.UsageError: argument b'b\\xffx' is not UTF-8 text
+    """
+    import os
+
+    for arg in argv:
+        value = arg.split("=", 1)[1] if arg.startswith("--") and "=" in arg else arg
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            if not os.path.lexists(value):
+                raise click.UsageError(f"argument {os.fsencode(arg)!r} is not UTF-8 text") from None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -102,6 +133,7 @@ class LazyGroup(click.Group):
     "--data",
     "data",
     multiple=True,
+    callback=not_empty_path,
     metavar="PATH",
     help="RDF file or folder to load instead of the bundled data (repeatable; 'bundled' names "
     "the bundled set, so '--data bundled --data mine.ttl' adds to it).",

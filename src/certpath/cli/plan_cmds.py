@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from certpath.cli.common import EXIT_NO_PLAN, State, emit_json, format_option, pass_state
+from certpath.cli.common import (
+    EXIT_NO_PLAN,
+    State,
+    emit_json,
+    format_option,
+    not_blank,
+    not_empty_path,
+    pass_state,
+)
 from certpath.cli.completion import complete
 from certpath.errors import NoPlan
 
@@ -33,6 +41,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--save-profile",
         "save_profile",
+        callback=not_empty_path,
         type=click.Path(dir_okay=False),
         metavar="FILE",
         help="Also write what --have, --holds, --experience and --profile give, as a profile "
@@ -42,6 +51,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--profile",
         "profile_file",
+        callback=not_empty_path,
         type=click.Path(dir_okay=False),
         help="A profile file (YAML/JSON with 'have:', 'holds:' and 'experience:', or Turtle "
         "with a cp:Person).",
@@ -49,6 +59,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--experience",
         multiple=True,
+        callback=not_blank,
         metavar="ROLE@MONTHS",
         shell_complete=complete("role"),
         help="Months the person has worked as a role, such as 'Product Owner@18' (repeatable).",
@@ -56,6 +67,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--holds",
         multiple=True,
+        callback=not_blank,
         metavar="OFFER",
         shell_complete=complete("offer"),
         help="A certification or course the person completed (repeatable).",
@@ -63,6 +75,7 @@ def person_options(function: F) -> F:
     function = click.option(
         "--have",
         multiple=True,
+        callback=not_blank,
         metavar="COMPETENCY[@LEVEL]",
         shell_complete=complete("competency", levels=True),
         help="A competency the person has, at a level 1-5; without '@LEVEL' it counts as 5 "
@@ -123,6 +136,7 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
 @click.command("path")
 @click.option(
     "--target",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),
@@ -171,7 +185,13 @@ def _no_plan(exc: NoPlan, fmt: str) -> None:
     "proved optimal, with how far from the best possible it can be at most.",
 )
 @format_option("text", "json", "markdown")
-@click.option("--html", "html", type=click.Path(dir_okay=False), help="Also draw the plan here.")
+@click.option(
+    "--html",
+    "html",
+    type=click.Path(dir_okay=False),
+    callback=not_empty_path,
+    help="Also draw the plan here.",
+)
 @force_flag
 @pass_state
 def path_cmd(
@@ -249,6 +269,7 @@ def path_cmd(
             found,
             have=question.have,
             holds=question.holds,
+            experience=question.experience,
             sources=source_links(state.kg),
             path=html,
             force=force,
@@ -265,6 +286,7 @@ def path_cmd(
 @click.command("gaps")
 @click.option(
     "--target",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),
@@ -345,6 +367,7 @@ def closest_cmd(
 @click.option(
     "--from",
     "source",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),
@@ -353,6 +376,7 @@ def closest_cmd(
 @click.option(
     "--to",
     "target",
+    callback=not_blank,
     required=True,
     metavar="ROLE",
     shell_complete=complete("role"),

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import click
 
-from certpath.cli.common import State, force_option, output_option, pass_state
+from certpath.cli.common import State, force_option, not_blank, output_option, pass_state
 from certpath.cli.completion import complete
 
 #: Mirrors :data:`certpath.viz.CLASSES` (checked by a test) so that ``--help`` imports no pyvis.
-CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "group", "framework")
+CLASS_CHOICES = (
+    "role",
+    "competency",
+    "certification",
+    "course",
+    "provider",
+    "group",
+    "framework",
+    "experience",
+)
 
 
 @click.command("render")
 @output_option("HTML file to write (one self-contained page; opens offline).", required=True)
 @click.option(
     "--focus",
+    callback=not_blank,
     metavar="ENTITY",
     shell_complete=complete(),
     help="Draw the neighbourhood of this entity.",
@@ -26,6 +36,7 @@ CLASS_CHOICES = ("role", "competency", "certification", "course", "provider", "g
 )
 @click.option(
     "--role",
+    callback=not_blank,
     metavar="ROLE",
     shell_complete=complete("role"),
     help="Draw this role, what it needs and every offer that teaches it.",

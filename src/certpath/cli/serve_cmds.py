@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from certpath.cli.common import State, pass_state
+from certpath.cli.common import State, finite_seconds, pass_state
 
 
 @click.command("serve")
@@ -24,6 +24,7 @@ from certpath.cli.common import State, pass_state
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
+    callback=finite_seconds,
     default=30.0,
     show_default=True,
     help="Seconds a query or question may run (HTTP 503 when exceeded).",

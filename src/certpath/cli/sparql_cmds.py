@@ -10,29 +10,48 @@ from typing import Any, TypeVar
 
 import click
 
-from certpath.cli.common import State, emit_json, format_option, pass_state
+from certpath.cli.common import (
+    State,
+    emit_json,
+    finite_seconds,
+    format_option,
+    not_empty_path,
+    pass_state,
+)
 from certpath.sparql.results import ALL_FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: A query text larger than this is refused (a query is text a person wrote, never data).
+MAX_QUERY_BYTES = 1_000_000
+
+
 def _read_query(source: str, file: str | None) -> tuple[str, str | None]:
-    """Return (text, name): the query text and, for a named query, its name."""
+    """Return (text, name): the query text and, for a named query, its name.
+
+    A file or stdin is read as UTF-8 (a byte-order mark is skipped) up to
+    :data:`MAX_QUERY_BYTES`: a FIFO or a process substitution works, a device never reads on.
+    """
     from certpath.errors import InputError
     from certpath.sparql import library, named_query
 
     if file is not None:
-        if file == "-":
-            try:
-                return sys.stdin.buffer.read().decode("utf-8-sig"), None
-            except UnicodeDecodeError as exc:
-                raise InputError(f"stdin: not UTF-8 text (byte {exc.start})") from None
+        name = "stdin" if file == "-" else file
         try:
-            return Path(file).read_text(encoding="utf-8"), None
+            if file == "-":
+                data = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+            else:
+                with Path(file).open("rb") as handle:
+                    data = handle.read(MAX_QUERY_BYTES + 1)
         except OSError as exc:
             raise InputError(f"{file}: cannot read: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{file}: not UTF-8 text") from None
+        if len(data) > MAX_QUERY_BYTES:
+            raise InputError(f"{name}: larger than 1 MB; a query is text, not data")
+        try:
+            return data.decode("utf-8-sig"), None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     if source in library() or not any(ch in source for ch in " {\n?"):
         return named_query(source).text, source
     return source, None
@@ -47,6 +66,7 @@ def limit_options(on_exceed: str = "Stop with exit code 5") -> Callable[[F], F]:
         function = click.option(
             "--timeout",
             type=click.FloatRange(min=0, min_open=True),
+            callback=finite_seconds,
             default=DEFAULT_TIMEOUT,
             show_default=True,
             metavar="SECONDS",
@@ -65,7 +85,14 @@ def limit_options(on_exceed: str = "Stop with exit code 5") -> Callable[[F], F]:
 
 @click.command("query")
 @click.argument("source", required=False, metavar="(QUERY | NAME)")
-@click.option("-f", "--file", "file", metavar="FILE", help="Read the query from FILE ('-': stdin).")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    metavar="FILE",
+    callback=not_empty_path,
+    help="Read the query from FILE ('-': stdin).",
+)
 @click.option(
     "--param",
     "params",
@@ -233,19 +260,46 @@ def load_cmd(state: State, files: tuple[str, ...], fmt: str) -> None:
     "--output",
     "output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write: .nt (N-Triples) or .ttl (Turtle).",
+    type=click.Path(dir_okay=False),
+    callback=not_empty_path,
+    help="Where to write: .nt (N-Triples) or .ttl (Turtle); '-' writes N-Triples to stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 @pass_state
-def dump_cmd(state: State, output: Path, force: bool) -> None:
-    """Copy every triple of the graph (a remote store too, on purpose) into an RDF file."""
-    from certpath.errors import OutputError
+def dump_cmd(state: State, output: str, force: bool) -> None:
+    """Copy every triple of the graph (a remote store too, on purpose) into an RDF file.
+
+    The file is written as every certpath file is (``certpath.output``): atomically, only over a
+    regular file, replaced only with --force, nothing left behind on an error or a signal.
+    """
+    import shutil
+    import tempfile
+
+    from certpath.errors import InputError, OutputError
+    from certpath.output import atomic_path, check_target, is_stdout, open_output
     from certpath.stores import dump
 
-    if output.exists() and not force:
-        raise OutputError(f"{output}: exists; add --force to replace it")
-    if output.exists() and not output.is_file():
-        raise OutputError(f"{output}: not a regular file; dump writes only to regular files")
-    count = dump(state.kg, output)
-    click.echo(f"{count} triples written to {output}", err=True)
+    if is_stdout(output):
+        with tempfile.TemporaryDirectory(prefix="certpath-dump-") as folder:
+            written = Path(folder) / "dump.nt"
+            count = dump(state.kg, written)
+            with open_output(output, binary=True) as out, written.open("rb") as data:
+                shutil.copyfileobj(data, out)
+        click.echo(f"{count} triples written to stdout", err=True)
+        return
+    target = check_target(output, force=force)
+    if target.suffix.lower() not in (".nt", ".ttl"):
+        raise OutputError(
+            f"{target}: dump writes N-Triples (.nt) or Turtle (.ttl); '-' writes N-Triples to "
+            "stdout"
+        )
+    with atomic_path(target, force=force) as temp:
+        inner = temp.with_name(temp.name + target.suffix)  # dump picks the format by suffix
+        try:
+            count = dump(state.kg, inner)
+            inner.replace(temp)
+        except InputError as exc:  # a write failure, named by the temporary file
+            raise OutputError(str(exc).replace(str(inner), str(target))) from None
+        finally:
+            inner.unlink(missing_ok=True)
+    click.echo(f"{count} triples written to {target}", err=True)

@@ -212,6 +212,15 @@ class _Builder:
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISSOCK(mode):
+        # a device never ends (/dev/zero, /dev/urandom): reading it would fill the memory
+        raise InputError(f"{path}: not a regular file; a catalog is a CSV file (or a pipe)")
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as exc:

@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from certpath.errors import InputError
+from certpath.errors import InputError, ValidationError
+from certpath.planning import experience as xp
 from certpath.planning.index import Snapshot, snapshot
 from certpath.planning.paths import plan_in
 from certpath.planning.question import MEASURES, Question
 from certpath.planning.reduction import reduce, structure_reasons
 from certpath.planning.results import ClosestRoles, RoleDistance
-from certpath.planning.rules import Person, experience_met, meets, person
+from certpath.planning.rules import Person, experience_met, item_met, meets, person, suppliers
 from certpath.planning.solving import check_currencies, least
 
 __all__ = ["closest_roles"]
 
 
 class _Bounds:
-    """Lower bounds on the cost of reaching a role, from the cheapest offer of each missing
-    requirement (remembered per requirement for one ranking)."""
+    """Lower bounds on the cost of reaching a role for one person (kept for one ranking).
+
+    ``chain(o)``: the least cost of offer ``o`` plus what must be taken before it, its
+    prerequisites not met yet being met by a chain of offers (Knuth's generalisation of
+    Dijkstra's algorithm to AND/OR graphs over every offer of the graph: an offer's value is its
+    weight plus the largest, over its unmet prerequisites, of the least value of a supplier; an
+    experience step counts 0). ``cheapest(c, level)``: the least ``chain`` of an offer meeting
+    it, and the least weight of one (for the disjoint sum below).
+    """
 
     def __init__(self, s: Snapshot, base: Person, minimize: str) -> None:
         self.s = s
         self.base = base
         self.minimize = minimize
-        self._cheapest: dict[tuple[str, int], float] = {}
+        self._cheapest: dict[tuple[str, int], tuple[float, float]] = {}
+        self._chain: dict[str, float] | None = None
 
     def _weight(self, offer: str) -> float:
         if self.minimize == "steps":
@@ -36,31 +46,87 @@ class _Bounds:
             return 0.0  # offers add no months: the experience steps are not bounded here
         return self.s.hours(offer) if self.minimize == "hours" else self.s.cost(offer)
 
-    def cheapest(self, c: str, level: int) -> float:
-        """The least cost of one offer (not held) meeting (c, level); inf when none does."""
+    def chain(self) -> dict[str, float]:
+        """Offer (not held) -> its chain bound; absent: it can never be started."""
+        if self._chain is not None:
+            return self._chain
+        s, base = self.s, self.base
+        waiting: dict[str, int] = {}
+        watch: dict[str, list[tuple[str, int]]] = {}
+        heap: list[tuple[float, str]] = []
+        free: set[str] = set()  # suppliers that count 0 (experience steps)
+        for o in s.of_kind("offer"):
+            if o in base.held:
+                continue
+            try:
+                needs = [
+                    suppliers(s, base, o, p)
+                    for p in s.prerequisites(o)
+                    if not item_met(s, base, o, p)
+                ]
+            except ValidationError:  # the exact search reports it if the offer matters
+                needs = []
+            if not needs:
+                heap.append((self._weight(o), o))
+                continue
+            waiting[o] = len(needs)
+            for i, found in enumerate(needs):
+                for x in found:
+                    watch.setdefault(x, []).append((o, i))
+                    if xp.is_step(x):
+                        free.add(x)
+        heap += [(0.0, x) for x in free]
+        heapq.heapify(heap)
+        value: dict[str, float] = {}
+        extra: dict[str, float] = {}
+        met: set[tuple[str, int]] = set()
+        while heap:
+            v, x = heapq.heappop(heap)
+            if x in value:
+                continue
+            value[x] = v
+            for o, i in watch.get(x, ()):
+                if (o, i) in met or o in value:
+                    continue
+                met.add((o, i))
+                extra[o] = max(extra.get(o, 0.0), v)
+                waiting[o] -= 1
+                if waiting[o] == 0:
+                    heapq.heappush(heap, (self._weight(o) + extra[o], o))
+        self._chain = value
+        return value
+
+    def cheapest(self, c: str, level: int) -> tuple[float, float]:
+        """The least chain bound and the least weight of an offer (not held) meeting (c, level)
+        that can ever be started; (inf, inf) when none can."""
         key = (c, level)
         found = self._cheapest.get(key)
         if found is None:
-            weights = [
-                self._weight(o) for o in self.s.satisfiers(c, level) if o not in self.base.held
-            ]
-            found = self._cheapest[key] = min(weights, default=math.inf)
+            chain = self.chain()
+            offers = [o for o in self.s.satisfiers(c, level) if o in chain]
+            found = self._cheapest[key] = (
+                min((chain[o] for o in offers), default=math.inf),
+                min((self._weight(o) for o in offers), default=math.inf),
+            )
         return found
 
     def lower_bound(self, role: str) -> float:
         """A lower bound on any plan to *role* (inf: none exists).
 
-        The larger of: the dearest, over missing requirements, of the cheapest offer meeting it;
-        and the sum of those cheapest costs over requirements whose offers are pairwise
-        disjoint (taken dearest first), since a plan holds a different offer for each of them.
+        The largest of: the dearest, over missing requirements, of the least chain bound of an
+        offer meeting it (that offer and what it needs before it are in the plan); and the sum
+        of the least weights over requirements whose offers are pairwise disjoint (taken
+        dearest first), since a plan holds a different offer for each of them.
         """
         needs: list[tuple[float, frozenset[str]]] = []
+        deepest = 0.0
         for c, level in self.s.requirements(role).items():
             if meets(self.base, c, level):
                 continue
-            cost = self.cheapest(c, level)
-            if cost == math.inf:
+            chain, cost = self.cheapest(c, level)
+            if chain == math.inf:
                 return math.inf
+            deepest = max(deepest, chain)
             needs.append((cost, self.s.satisfiers(c, level)))
         needs.sort(key=lambda n: -n[0])
         used: set[str] = set()
@@ -69,7 +135,7 @@ class _Bounds:
             if used.isdisjoint(offers):  # held offers are in no plan: sharing them is harmless
                 disjoint += cost
                 used |= offers - self.base.held
-        return max(needs[0][0] if needs else 0.0, disjoint)
+        return max(deepest, disjoint)
 
 
 def closest_roles(
@@ -161,7 +227,13 @@ def closest_roles(
             r = reduce(s, question, base)
             if not structure_reasons(s, r):
                 check_currencies(s, r)
-                cost = least(s, r, minimize)
+                # Once top roles are known, only a cost up to the top-th one matters: with it
+                # as a budget the search leaves out every offer whose bound exceeds it, and
+                # "no plan within it" ranks the role after the top (it is not infeasible).
+                limit = feasible[top - 1][0] if top is not None and len(feasible) >= top else None
+                cost = least(s, r, minimize, limit)
+                if cost is None and limit is not None:
+                    continue
         costs[role] = cost
         if cost is not None:
             feasible.append((cost, role))

@@ -161,6 +161,7 @@ class Snapshot:
         self._taught: dict[str, dict[str, int]] = {}
         self._satisfiers: dict[tuple[str, int], frozenset[str]] = {}
         self._kinds: dict[str, list[str]] = {}
+        self._required: dict[str, dict[str, int]] = {}
         #: What other modules derive for the lifetime of the snapshot (by their own keys).
         self.memo: dict[object, object] = {}
 
@@ -229,9 +230,14 @@ class Snapshot:
         return found
 
     def requirements(self, role: str, with_recommended: bool = False) -> dict[str, int]:
-        """Competency -> level that *role* requires (and recommends, if asked)."""
-        found = {c: _level(data) for c, data in self.index.requires.get(role, {}).items()}
+        """Competency -> level that *role* requires (and recommends, if asked); do not modify."""
+        found = self._required.get(role)
+        if found is None:
+            found = self._required[role] = {
+                c: _level(data) for c, data in self.index.requires.get(role, {}).items()
+            }
         if with_recommended:
+            found = dict(found)
             for c, data in self.index.recommends.get(role, {}).items():
                 found[c] = max(_level(data), found.get(c, 0))
         return found
@@ -250,7 +256,7 @@ class Snapshot:
                 o
                 for n in self.index.narrow(c)
                 for o, data in taught_by.get(n, {}).items()
-                if _level(data) >= level
+                if int(data.get("level", 1)) >= level  # _level, inlined: the hot loop of closest
             )
         return found
 

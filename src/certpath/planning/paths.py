@@ -142,7 +142,7 @@ def shortest_learning_path(
     time_limit : float, optional
         Seconds the exact search may take; when reached, the best plan found so far comes back
         with ``optimal=False``, a proven bound and the gap. None: no limit.
-    method : {"auto", "enumeration", "highs", "highs-ordered"}
+    method : {"auto", "enumeration", "highs", "highs-ordered", "highs-unpruned"}
         How the exact search runs (all give the same plans).
 
     Returns

@@ -18,7 +18,7 @@ __all__ = ["MEASURES", "METHODS", "Question"]
 MEASURES: tuple[str, ...] = ("hours", "cost", "months", "steps")
 #: How a plan is searched (all exact): ``"auto"`` enumerates small models and gives the others
 #: to HiGHS (see :mod:`certpath._milp`).
-METHODS: tuple[str, ...] = ("auto", "enumeration", "highs", "highs-ordered")
+METHODS: tuple[str, ...] = ("auto", "enumeration", "highs", "highs-ordered", "highs-unpruned")
 
 
 def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -55,7 +55,7 @@ class Question:
         How many next-best plans to add.
     time_limit : float, optional
         Seconds the exact search may take before it returns its best plan so far.
-    method : {"auto", "enumeration", "highs", "highs-ordered"}
+    method : {"auto", "enumeration", "highs", "highs-ordered", "highs-unpruned"}
         How the exact search runs (every method gives the same plans).
 
     Raises

@@ -73,9 +73,16 @@ class Reduced:
     include: list[str]
 
 
-def _closure(s: Snapshot, base: Person, seeds: Iterable[str], pool: Allowed | set[str]) -> set[str]:
+def _closure(
+    s: Snapshot,
+    base: Person,
+    seeds: Iterable[str],
+    pool: Allowed | set[str],
+    needs: dict[str, set[str]],
+) -> set[str]:
     """*seeds* in *pool* and, transitively, the offers and experience steps in *pool* that
-    supply what they still need in *base*."""
+    supply what they still need in *base*. *needs* remembers each item's suppliers (the items
+    that could meet what it still needs in *base*) across calls."""
 
     def inside(o: str) -> bool:
         return o in pool if isinstance(pool, set) else pool(o)
@@ -84,29 +91,46 @@ def _closure(s: Snapshot, base: Person, seeds: Iterable[str], pool: Allowed | se
     todo = sorted(found)
     while todo:
         item = todo.pop()
-        new = sorted(o for o in step_suppliers(s, base, item) if o not in found and inside(o))
+        supply = needs.get(item)
+        if supply is None:
+            supply = needs[item] = step_suppliers(s, base, item)
+        new = sorted(o for o in supply if o not in found and inside(o))
         found.update(new)
         todo.extend(new)
     return found
 
 
-def _fixpoint(s: Snapshot, base: Person, pool: set[str]) -> tuple[set[str], Person]:
+def _fixpoint(
+    s: Snapshot, base: Person, pool: set[str], needs: dict[str, set[str]]
+) -> tuple[set[str], Person]:
     """Items of *pool* that can ever be taken (holdings only grow), and the final state, with
-    every level and month each of them gives."""
+    every level and month each of them gives.
+
+    An item still waiting can only become startable once one of its suppliers (*needs*, as
+    :func:`_closure` found them) is taken, so only those items are tried again: the work is
+    linear in the size of the suppliers' lists, not quadratic in the pool. The result does not
+    depend on the order items are taken in.
+    """
     state = base.copy()
     taken: set[str] = set()
-    left = sorted(pool)
-    while left:
-        rest = []
-        for o in left:
-            if startable(s, state, o):
-                state.take(s, o)
-                taken.add(o)
-            else:
-                rest.append(o)
-        if len(rest) == len(left):
-            break
-        left = rest
+    watch: dict[str, list[str]] = {}
+    for o in sorted(pool):
+        for supplier in needs[o] if o in needs else step_suppliers(s, base, o):
+            if supplier in pool:
+                watch.setdefault(supplier, []).append(o)
+    todo = sorted(pool, reverse=True)
+    queued = set(todo)
+    while todo:
+        o = todo.pop()
+        queued.discard(o)
+        if o in taken or not startable(s, state, o):
+            continue
+        state.take(s, o)
+        taken.add(o)
+        for waiting in watch.get(o, ()):
+            if waiting not in taken and waiting not in queued:
+                queued.add(waiting)
+                todo.append(waiting)
     return taken, state
 
 
@@ -136,9 +160,10 @@ def reduce(s: Snapshot, question: Question, base: Person | None = None) -> Reduc
     allowed = Allowed(s, question, base.held)
     seeds = {o for c, lv in unmet for o in s.satisfiers(c, lv)} | set(wanted)
     seeds |= {step for _, step in gates}
-    wide = _closure(s, base, seeds, allowed)
-    can_start, final = _fixpoint(s, base, wide)
-    candidates = _closure(s, base, seeds, can_start)
+    needs: dict[str, set[str]] = {}
+    wide = _closure(s, base, seeds, allowed, needs)
+    can_start, final = _fixpoint(s, base, wide, needs)
+    candidates = _closure(s, base, seeds, can_start, needs)
     return Reduced(
         question, base, reqs, unmet, gates, allowed, can_start, candidates, final, wanted
     )

@@ -153,7 +153,10 @@ def plan_text(plan: LearningPlan) -> str:
             lines.append(f"  {met.label} ≥{met.level}{by}")
     lines.append("")
     lines.append(
-        "Total: " + _totals_text(plan.total_steps, plan.total_hours, plan.total_cost, plan.currency)
+        "Total: "
+        + _totals_text(
+            plan.total_steps, plan.total_hours, plan.total_cost, plan.currency, plan.total_months
+        )
     )
     for number, alt in enumerate(plan.alternatives, start=1):
         lines.append(

@@ -311,14 +311,18 @@ def unlocked_by(
     holds: Iterable[str],
     before: list[str],
     item: str,
+    after: Person | None = None,
 ) -> tuple[str, ...]:
     """What meets *item*'s prerequisites after the steps *before*: offers held or taken, the
     first source of each competency (:func:`first_source`), for an experience requirement the
     step that reached its months (or its role, when the person had them); for an experience
-    step, what made the person qualify for its role and the step before it."""
-    p = start.copy()
-    for o in before:
-        p.take(s, o)
+    step, what made the person qualify for its role and the step before it. *after*, when
+    given, is *start* after the steps *before* (saves replaying them; it is not changed)."""
+    if after is None:
+        after = start.copy()
+        for o in before:
+            after.take(s, o)
+    p = after
     holds = sorted(holds)
     found: list[str] = []
     if xp.is_step(item):

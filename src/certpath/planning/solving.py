@@ -118,9 +118,11 @@ def budget_reasons(
     return reasons
 
 
-def least(s: Snapshot, r: Reduced, minimize: str) -> float | None:
-    """The exact least total of *minimize* over the plans of *r* (None: no plan)."""
-    return _milp.minimum(model(s, r), minimize, {}, method=r.question.method)
+def least(s: Snapshot, r: Reduced, minimize: str, at_most: float | None = None) -> float | None:
+    """The exact least total of *minimize* over the plans of *r* (None: no plan, or, with
+    *at_most*, none whose total is at most that, within the solver's tolerance)."""
+    budgets = {} if at_most is None else {minimize: at_most}
+    return _milp.minimum(model(s, r), minimize, budgets, method=r.question.method)
 
 
 # --------------------------------------------------------------------------- greedy baseline

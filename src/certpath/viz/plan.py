@@ -4,6 +4,12 @@ Columns: what the person has (✓, green border), each step in order with the co
 first to meet beside it, then the target role and what is still missing (red, dashed border). A
 competency held below the level needed is never drawn as "have": it is drawn where it is needed
 (beside the step that meets it, or as missing) with both levels.
+
+An experience step ("work as Product Owner for 12 months") is drawn in its own shape (▼, the
+"experience" style), with an edge from the role it is work in ("work as"; the role is drawn below
+the step unless it is the target) and prerequisite edges to the offers it unlocks. Months the
+person has already worked are drawn as "have" (``✓ 24 months as Product Owner``). The title and
+subtitle give the plan's months.
 """
 
 from __future__ import annotations
@@ -26,6 +32,58 @@ _COLUMN = 260.0
 _ROW = 110.0
 
 
+def _gate(item: Any) -> tuple[str, int] | None:
+    """(role, months) of an experience gate a step meets (an object with ``role`` and ``months``),
+    else None."""
+    if isinstance(item, str | tuple):
+        return None
+    role, months = getattr(item, "role", None), getattr(item, "months", None)
+    if role is None or months is None:
+        return None
+    return str(role), int(months)
+
+
+def _competencies(step: Any) -> list[tuple[str, int]]:
+    """The (competency, level) requirements *step* is first to meet (gates left out)."""
+    return [_requirement(m) for m in step.meets if _gate(m) is None]
+
+
+def _is_experience(step: Any) -> bool:
+    return getattr(step, "kind", "offer") == "experience"
+
+
+def held_key(role: str) -> str:
+    """The node id of the months the person has already worked as *role* (never an IRI: it holds
+    a space).
+
+    >>> held_key("https://w3id.org/certpath/data/product-owner")
+    'https://w3id.org/certpath/data/product-owner @have'
+    """
+    return f"{role} @have"
+
+
+def experience_label(G: nx.MultiDiGraph, step: Any) -> str:
+    """The picture's name of an experience step: ``Work as Product Owner (12 months)``, or
+    ``(12 more months, 24 in all)`` when it continues months worked before.
+
+    >>> from types import SimpleNamespace as NS
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("po", kind="role", label="Product Owner")
+    >>> experience_label(G, NS(role="po", months=12, months_after=24))
+    'Work as Product Owner (12 more months, 24 in all)'
+    """
+    role, months = node_label(G, str(step.role)), int(step.months)
+    after = int(getattr(step, "months_after", 0) or months)
+    unit = "month" if months == 1 else "months"
+    if after > months:
+        return f"Work as {role} ({months} more {unit}, {after} in all)"
+    return f"Work as {role} ({months} {unit})"
+
+
+def _months(value: int) -> str:
+    return f"{value} month{'' if value == 1 else 's'}"
+
+
 def _requirement(item: Any) -> tuple[str, int]:
     """(competency, level) from an IRI, a pair, or an object with ``competency`` and a level."""
     if isinstance(item, str):
@@ -36,9 +94,40 @@ def _requirement(item: Any) -> tuple[str, int]:
     return str(item.competency), int(level)
 
 
+def _experience_tooltip(G: nx.MultiDiGraph, position: int, total: int, step: Any) -> str:
+    role = str(step.role)
+    months, after = int(step.months), int(getattr(step, "months_after", 0) or step.months)
+    in_all = f" ({after} in all as {node_label(G, role)})" if after > months else ""
+    lines = [
+        f"Step {position} of {total}: {step.label}",
+        f"work experience · as {node_label(G, role)} ({curie(role)})",
+        f"months: {months}{in_all}",
+        "hours: 0 (no learning hours)",
+        "cost: none",
+    ]
+    gates = [g for g in (_gate(m) for m in step.meets) if g is not None]
+    if gates:
+        lines += ["meets:", *listed([f"{_months(m)} as {node_label(G, r)}" for r, m in gates])]
+    if step.unlocked_by:
+        lines += ["after:", *listed(_unlocked_names(G, step))]
+    return "\n".join(lines)
+
+
+def _unlocked_names(G: nx.MultiDiGraph, step: Any) -> list[str]:
+    """What unlocked *step*, by the plan's labels (``12 months as Product Owner`` for months
+    worked or an experience step), else by the graph's."""
+    labels = list(getattr(step, "unlocked_labels", ()) or ())
+    return [
+        labels[i] if i < len(labels) and labels[i] else node_label(G, u)
+        for i, u in enumerate(step.unlocked_by)
+    ]
+
+
 def _step_tooltip(
     G: nx.MultiDiGraph, position: int, total: int, step: Any, sources: Mapping[str, str]
 ) -> str:
+    if _is_experience(step):
+        return _experience_tooltip(G, position, total, step)
     cls = node_class(G, step.iri) if step.iri in G else "course"
     lines = [
         f"Step {position} of {total}: {step.label}",
@@ -50,14 +139,19 @@ def _step_tooltip(
         lines.append(f"provider: {node_label(G, step.provider)}")
     if getattr(step, "delivery", ()):
         lines.append(f"delivery: {', '.join(step.delivery)}")
-    meets = [_requirement(m) for m in step.meets]
+    meets = _competencies(step)
     if meets:
         lines += ["meets:", *listed([f"{node_label(G, c)} (level {lv})" for c, lv in meets])]
     if step.unlocked_by:
-        lines += ["after:", *listed([node_label(G, u) for u in step.unlocked_by])]
+        lines += ["after:", *listed(_unlocked_names(G, step))]
     if step.iri in sources:
         lines.append(f"source: {sources[step.iri]}")
     return "\n".join(lines)
+
+
+def _is_role(G: nx.MultiDiGraph, node: str) -> bool:
+    """A role in ``unlocked_by``: months the person has worked as it (a held experience)."""
+    return node in G and node_class(G, node) == "role"
 
 
 class _PlanDrawing:
@@ -92,8 +186,31 @@ class _PlanDrawing:
         attrs["title"] += f"\n{note}"
         self.place(iri, 0, attrs)
 
-    def edge(self, u: str, v: str, relation: str, label: str) -> None:
-        self.edges.append({"from": u, "to": v, **vis_edge(relation, label)})
+    def worked(self, role: str, months: int) -> str:
+        """Draw the months the person has worked as *role* as "have"; return the node's id."""
+        key = held_key(role)
+        name = f"{_months(months)} as {node_label(self.G, role)}"
+        attrs = vis_node(self.G, role, self.sources, style=STYLES["experience"], border=HAVE_BORDER)
+        attrs.update(
+            label=f"✓ {name}",
+            title=f"{name}\nwork experience · as {curie(role)}\nyou have worked {_months(months)} "
+            f"as {node_label(self.G, role)}",
+            kind="experience",
+        )
+        self.place(key, 0, attrs)
+        return key
+
+    def edge(self, u: str, v: str, relation: str, label: str, title: str | None = None) -> None:
+        self.edges.append({"from": u, "to": v, **vis_edge(relation, label, title)})
+
+
+def plan_months(plan: Any) -> int:
+    """The plan's months of work experience: ``total_months``, else the sum over its experience
+    steps."""
+    total = getattr(plan, "total_months", None)
+    if total is not None:
+        return int(total)
+    return sum(int(getattr(s, "months", 0) or 0) for s in plan.steps if _is_experience(s))
 
 
 def _plan_title(plan: Any) -> str:
@@ -107,7 +224,10 @@ def _plan_title(plan: Any) -> str:
     amount = ""
     if len(currencies) == 1 or (not currencies and cost):
         amount = ", " + money(cost, currencies[0] if currencies else None)
-    return f"Learning plan to {target}: {n} step{'s' if n > 1 else ''}, {number(hours)} h{amount}"
+    months = plan_months(plan)
+    work = f", {_months(months)} of work experience" if months else ""
+    steps = f"{n} step{'s' if n > 1 else ''}"
+    return f"Learning plan to {target}: {steps}, {number(hours)} h{amount}{work}"
 
 
 def _held_below(
@@ -116,7 +236,7 @@ def _held_below(
     """Competency → level held, for each one held below a level a step meets or still missing."""
     needed: dict[str, int] = {}
     for step in steps:
-        for c, level in (_requirement(m) for m in step.meets):
+        for c, level in _competencies(step):
             needed[c] = max(level, needed.get(c, 0))
     held = dict(have)
     for c, level, at in missing:
@@ -132,6 +252,7 @@ def render_plan(
     *,
     have: Mapping[str, int] | None = None,
     holds: Iterable[str] = (),
+    experience: Mapping[str, int] | None = None,
     missing: Iterable[Any] = (),
     sources: Mapping[str, str] | None = None,
     path: str | os.PathLike[str] | None = None,
@@ -146,17 +267,23 @@ def render_plan(
         The projection the plan was made from (labels, shapes, tooltips).
     plan : certpath.planner.LearningPlan
         Read by attribute: ``target``, ``target_label``, ``steps`` (each with ``iri``, ``label``,
-        ``hours``, ``cost``, ``currency``, ``provider``, ``meets``, ``unlocked_by``) and
-        ``already_met`` (each with ``competency``, ``level``, ``met_by``).
+        ``hours``, ``cost``, ``currency``, ``provider``, ``meets``, ``unlocked_by``; an experience
+        step has ``kind == "experience"``, ``role``, ``months`` and ``months_after``),
+        ``already_met`` (each with ``competency``, ``level``, ``met_by``) and ``total_months``.
     have : mapping of str to int, optional
         Competencies the person has, IRI → level. One held below a level that a step meets or
         that is still missing is drawn there with both levels, not as "have".
     holds : iterable of str
         Offers the person holds.
+    experience : mapping of str to int, optional
+        Months the person has worked as each role, role IRI → months: drawn as "have"
+        (``✓ 24 months as Product Owner``), with an edge to each step those months unlock.
     missing : iterable
         Competencies still missing after the plan: IRIs, ``(iri, level)`` pairs, or objects with
         ``competency`` and ``required_level`` or ``level`` (a :class:`certpath.planner.Gap`, whose
-        ``held_level`` is shown too). They are drawn with a red dashed border next to the target.
+        ``held_level`` is shown too); and experience still missing, objects with ``role``,
+        ``months_needed`` and ``months_held`` (a :class:`certpath.planning.ExperienceGap`). They
+        are drawn with a red dashed border next to the target.
     sources : mapping of str to str, optional
         Entity IRI → source link for tooltips (:func:`certpath.viz.source_links`).
     path : path-like, optional
@@ -184,15 +311,28 @@ def render_plan(
     """
     sources = sources or {}
     have = dict(have or {})
+    worked = {str(r): int(m) for r, m in (experience or {}).items() if m}
     steps = list(plan.steps)
+    missing = list(missing)
+    missing_months = sorted(
+        (str(m.role), int(m.months_needed), int(getattr(m, "months_held", 0) or 0))
+        for m in missing
+        if getattr(m, "months_needed", None) is not None
+    )
     still_missing = sorted(
-        {(*_requirement(m), int(getattr(m, "held_level", 0) or 0)) for m in missing}
+        {
+            (*_requirement(m), int(getattr(m, "held_level", 0) or 0))
+            for m in missing
+            if getattr(m, "months_needed", None) is None
+        }
     )
     drawing = _PlanDrawing(G, sources, _held_below(have, steps, still_missing))
     for iri in sorted(have):
         drawing.have(iri, f"you have it at level {have[iri]}")
     for iri in sorted(set(holds)):
         drawing.have(iri, "you hold it")
+    for role in sorted(worked):
+        drawing.worked(role, worked[role])
     for met in getattr(plan, "already_met", ()):
         c, level = _requirement(met)
         drawing.have(c, f"already met at level {level}")
@@ -203,10 +343,15 @@ def render_plan(
     step_iris = {s.iri for s in steps}
     for step in steps:
         for u in step.unlocked_by:
-            if u not in step_iris:
+            if u in step_iris:
+                continue
+            if _is_role(G, u):  # months already worked as u
+                drawing.worked(u, worked.get(u) or _held_months(step, u))
+            else:
                 drawing.have(u, "you have it")
     _draw_steps(drawing, plan, steps)
     _draw_missing(drawing, plan.target, len(steps) + 1, still_missing)
+    _draw_missing_months(drawing, plan.target, len(steps) + 1, missing_months)
     for met in getattr(plan, "already_met", ()):
         c, level = _requirement(met)
         drawing.edge(c, plan.target, "needed", f"needed L{level}")
@@ -219,6 +364,17 @@ def render_plan(
     )
 
 
+def _held_months(step: Any, role: str) -> int:
+    """The months as *role* that the label of *step*'s ``unlocked_by`` entry states (``24 months
+    as Product Owner``), 0 when it states none."""
+    labels = list(getattr(step, "unlocked_labels", ()) or ())
+    for u, label in zip(step.unlocked_by, labels, strict=False):
+        first = str(label).split(" ", 1)[0]
+        if u == role and first.isdigit():
+            return int(first)
+    return 0
+
+
 def _draw_steps(drawing: _PlanDrawing, plan: Any, steps: list[Any]) -> None:
     G, total = drawing.G, len(steps)
     target_column = total + 1
@@ -226,18 +382,23 @@ def _draw_steps(drawing: _PlanDrawing, plan: Any, steps: list[Any]) -> None:
     if plan.target not in G:
         attrs.update(label=getattr(plan, "target_label", curie(plan.target)), kind="role")
     drawing.place(plan.target, target_column, attrs)
+    step_iris = {s.iri for s in steps}
     for position, step in enumerate(steps, start=1):
-        cls = node_class(G, step.iri) if step.iri in G else "course"
-        node = vis_node(G, step.iri, drawing.sources, style=STYLES[cls])
-        node.update(
-            label=f"{position}. {step.label}",
-            title=_step_tooltip(G, position, total, step, drawing.sources),
-            kind=cls,
-        )
-        drawing.place(step.iri, position, node)
+        if _is_experience(step):
+            _draw_experience_step(drawing, plan, position, step)
+        else:
+            cls = node_class(G, step.iri) if step.iri in G else "course"
+            node = vis_node(G, step.iri, drawing.sources, style=STYLES[cls])
+            node.update(
+                label=f"{position}. {step.label}",
+                title=_step_tooltip(G, position, total, step, drawing.sources),
+                kind=cls,
+            )
+            drawing.place(step.iri, position, node)
         for u in step.unlocked_by:
-            drawing.edge(u, step.iri, "prerequisite", "prerequisite")
-        for c, level in sorted(_requirement(m) for m in step.meets):
+            source = held_key(u) if u not in step_iris and _is_role(G, u) else u
+            drawing.edge(source, step.iri, "prerequisite", "prerequisite")
+        for c, level in sorted(_competencies(step)):
             node = {**vis_node(G, c, drawing.sources), "kind": "competency"}
             if c in drawing.below:
                 held = drawing.below[c]
@@ -250,6 +411,54 @@ def _draw_steps(drawing: _PlanDrawing, plan: Any, steps: list[Any]) -> None:
             else:
                 drawing.edge(step.iri, c, "meets", f"meets L{level}")
             drawing.edge(c, plan.target, "needed", f"needed L{level}")
+
+
+def _draw_experience_step(drawing: _PlanDrawing, plan: Any, position: int, step: Any) -> None:
+    """Step *position*, "work as R": its own shape, the role R below it (unless R is the target)
+    with a "work as" edge, and a "meets" edge to the target for each of the target's gates it
+    meets."""
+    G, role = drawing.G, str(step.role)
+    style = STYLES["experience"]
+    node = vis_node(G, role, drawing.sources, style=style)
+    node.update(
+        label=f"{position}. {experience_label(G, step)}",
+        title=_experience_tooltip(G, position, len(plan.steps), step),
+        kind="experience",
+    )
+    drawing.place(step.iri, position, node)
+    if role not in drawing.nodes:
+        drawing.place(role, position, vis_node(G, role, drawing.sources))
+    # vis-network 9.1.2 draws the label of a curved edge that runs right to left (from the
+    # target back to the step) at a wrong place, far left of the picture: such an edge keeps
+    # its text as a tooltip only.
+    backwards = drawing.nodes[role]["x"] > drawing.nodes[step.iri]["x"]
+    title = f"work as {node_label(G, role)}"
+    drawing.edge(role, step.iri, "workAs", "" if backwards else "work as", title)
+    for gate in (_gate(m) for m in step.meets):
+        if gate is not None:
+            worked, months = gate
+            name = f"{_months(months)} as {node_label(G, worked)}"
+            drawing.edge(step.iri, plan.target, "meets", f"meets {name}")
+
+
+def _draw_missing_months(
+    drawing: _PlanDrawing, target: str, column: int, missing: list[tuple[str, int, int]]
+) -> None:
+    for role, needed, held in missing:
+        name = f"{_months(needed)} as {node_label(drawing.G, role)}"
+        node = vis_node(drawing.G, role, drawing.sources, style=MISSING)
+        node.update(
+            label=f"missing: {name}" + (f" (have {held})" if held else ""),
+            title=f"{name}\nwork experience · as {curie(role)}\nstill missing: you have worked "
+            f"{_months(held)} as {node_label(drawing.G, role)}",
+            kind="missing",
+            shape=STYLES["experience"].shape,
+            shapeProperties={"borderDashes": [6, 4]},
+            borderWidth=3,
+        )
+        key = f"{role} @missing"
+        drawing.place(key, column, node)
+        drawing.edge(key, target, "missing", f"missing {name}")
 
 
 def _draw_missing(
@@ -296,9 +505,22 @@ def _plan_picture(
     if missing_count:
         extra.append(("missing", MISSING, MISSING.border, True))
     subtitle = "Left to right: what you have, each step in order, what it teaches, the target role."
+    months = plan_months(plan)
+    if months:
+        worked = sum(1 for s in plan.steps if _is_experience(s))
+        subtitle += (
+            f" Work experience: {_months(months)} in all, in {worked} experience "
+            f"step{'s' if worked != 1 else ''} (no learning hours, no money)."
+        )
     if missing_count:
         subtitle += (
             f" Still missing: {missing_count} competenc{'y' if missing_count == 1 else 'ies'}."
+        )
+    notes = ["Dashed red arrows are prerequisites: what a step needs before it can start."]
+    if counts.get("experience"):
+        notes.append(
+            "An experience step (▼) is time working in a role, taken once you qualify for it; "
+            "it unlocks what asks for those months."
         )
     html = render_page(
         title=title,
@@ -307,7 +529,7 @@ def _plan_picture(
         edges=edges,
         options=options(physics=False, curved=True),
         legend=legend(counts, extra),
-        notes=["Dashed red arrows are prerequisites: what a step needs before it can start."],
+        notes=notes,
     )
     picture = Picture(html, title, len(nodes), len(edges), False)
     if path is not None:

@@ -26,6 +26,7 @@ STYLES: dict[str, Style] = {
     "provider": Style("box", "#d9d2e9", "#674ea7", "Provider"),
     "group": Style("hexagon", "#ffe599", "#bf9000", "Prerequisite group (k of n)"),
     "framework": Style("triangle", "#d0e0e3", "#45818e", "Framework"),
+    "experience": Style("triangleDown", "#ead1dc", "#a64d79", "Work experience (months as a role)"),
     "other": Style("dot", "#cccccc", "#666666", "Undefined reference"),
 }
 #: Border of what the person has (plan pictures).
@@ -49,6 +50,9 @@ EDGES: dict[str, tuple[str, bool]] = {
     "meets": ("#38761d", True),
     "needed": ("#3d78c9", False),
     "missing": ("#cc0000", True),
+    "requiresExperience": ("#a64d79", False),
+    "role": ("#a64d79", True),
+    "workAs": ("#a64d79", False),
 }
 
 SHAPE_SVG = {
@@ -60,6 +64,7 @@ SHAPE_SVG = {
     "box": '<rect x="1" y="4" width="16" height="10" rx="2"/>',
     "hexagon": '<polygon points="5,2 13,2 17,9 13,16 5,16 1,9"/>',
     "triangle": '<polygon points="9,2 17,16 1,16"/>',
+    "triangleDown": '<polygon points="1,2 17,2 9,16"/>',
     "dot": '<circle cx="9" cy="9" r="6"/>',
 }
 

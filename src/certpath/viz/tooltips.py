@@ -81,6 +81,9 @@ def _role_lines(G: nx.MultiDiGraph, node: str) -> list[str]:
         ]
         if edges:
             lines += [f"{relation}:", *listed(_levelled(G, edges))]
+    gates = _out(G, node, "requiresExperience")
+    if gates:
+        lines += ["requires experience:", *listed([node_label(G, g) for g in gates])]
     nxt = _out(G, node, "leadsTo")
     if nxt:
         lines += ["leads to:", *listed([node_label(G, r) for r in nxt])]
@@ -95,6 +98,18 @@ def _competency_lines(G: nx.MultiDiGraph, node: str) -> list[str]:
         ]
         if edges:
             lines += [f"{title}:", *listed(_levelled(G, edges))]
+    return lines
+
+
+def _experience_lines(G: nx.MultiDiGraph, node: str) -> list[str]:
+    lines = [f"as: {node_label(G, r)}" for r in _out(G, node, "role")]
+    lines.append(f"months: {G.nodes[node].get('months', 1)}")
+    needed = sorted(
+        {node_label(G, u) for u, _, k in G.in_edges(node, keys=True) if k != "role"}
+        - {node_label(G, node)}
+    )
+    if needed:
+        lines += ["needed by:", *listed(needed)]
     return lines
 
 
@@ -116,6 +131,8 @@ def tooltip(G: nx.MultiDiGraph, node: str, sources: Mapping[str, str]) -> str:
         lines += _role_lines(G, node)
     elif cls == "competency":
         lines += _competency_lines(G, node)
+    elif cls == "experience":
+        lines += _experience_lines(G, node)
     elif cls == "group":
         members = [node_label(G, m) for m in _out(G, node, "member")]
         lines += [f"at least {G.nodes[node].get('min_count', 1)} of:", *listed(members)]

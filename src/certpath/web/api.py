@@ -221,7 +221,8 @@ ENDPOINTS: dict[str, Endpoint] = {
 #: ``GET /api/profile``: the YAML profile of these parameters (``POST`` reads one).
 PROFILE = Endpoint(
     "profile",
-    "The profile of have/holds as the YAML file --profile reads (POST a file: what it holds).",
+    "The profile of have/holds/experience as the YAML file --profile reads (POST a file: what it "
+    "holds).",
     "--profile",
     (_HAVE, _HOLDS, _EXPERIENCE),
 )

@@ -58,7 +58,7 @@ def _iris(data: Any) -> Iterable[str]:
 
 
 def _field_of(message: str, params: dict[str, Any]) -> str | None:
-    """The parameter whose value a not-found message quotes."""
+    """The parameter whose value a not-found or bad-value message quotes."""
     for name, value in params.items():
         values = value if isinstance(value, tuple) else (value,)
         for item in values:
@@ -71,17 +71,17 @@ def _field_of(message: str, params: dict[str, Any]) -> str | None:
 
 
 def _dump_profile(person: Any) -> str:
-    """The YAML profile ``--profile`` reads: competencies with levels, offers held.
-
-    A stand-in for ``profile.dump_profile``, which another change adds; CURIEs name everything
-    (a label may be ambiguous in a large graph).
+    """The YAML profile ``--profile`` reads: competencies with levels, offers held, months
+    worked as each role; CURIEs name everything (a label may be ambiguous in a large graph).
     """
     import yaml
 
-    data = {
+    data: dict[str, Any] = {
         "have": [f"{curie(iri)}@{level}" for iri, level in sorted(person.have.items())],
         "holds": [curie(iri) for iri in sorted(person.holds)],
     }
+    if person.experience:
+        data["experience"] = {curie(r): m for r, m in sorted(person.experience.items())}
     header = "# certpath profile: certpath path --profile FILE reads it\n"
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
@@ -229,7 +229,11 @@ class Backend:
                 error["candidates"] = list(exc.candidates)
             return _json(404, error)
         except InputError as exc:
-            return _json(400, {"error": str(exc)})
+            bad: dict[str, Any] = {"error": str(exc)}
+            where = _field_of(str(exc), params)
+            if where:
+                bad["field"] = where
+            return _json(400, bad)
         except (ValidationError, MixedCurrencies) as exc:
             return _json(422, {"error": str(exc)})
         except CertpathError as exc:
@@ -310,16 +314,23 @@ class Backend:
         except CertpathError as exc:
             return 422, "text/plain; charset=utf-8", f"{exc}\n".encode(), {}
         picture = render_plan(
-            graph, found, have=question.have, holds=question.holds, sources=self.sources()
+            graph,
+            found,
+            have=question.have,
+            holds=question.holds,
+            experience=question.experience,
+            sources=self.sources(),
         )
         headers = {"Content-Security-Policy": picture_csp() + "; frame-ancestors 'self'"}
         return 200, _HTML, picture.html.encode("utf-8"), headers
 
-    def person(self, have: Iterable[str], holds: Iterable[str]) -> Any:
-        """The profile of ``have`` and ``holds`` names."""
+    def person(
+        self, have: Iterable[str], holds: Iterable[str], experience: Iterable[str] = ()
+    ) -> Any:
+        """The profile of ``have`` and ``holds`` names and ``experience`` (``ROLE@MONTHS``)."""
         from certpath.service import person
 
-        return person(self.kg, have=tuple(have), holds=tuple(holds))
+        return person(self.kg, have=tuple(have), holds=tuple(holds), experience=tuple(experience))
 
     def read_profile(self, filename: str, data: bytes) -> Answer:
         """Read an uploaded profile file (as ``--profile`` reads it): what it has and holds."""
@@ -351,12 +362,17 @@ class Backend:
             {"iri": iri, "curie": curie(iri), "label": self.label(iri)}
             for iri in sorted(profile.holds)
         ]
-        return _json(200, {"have": have, "holds": holds})
+        experience = [
+            {"iri": iri, "curie": curie(iri), "label": self.label(iri), "months": months}
+            for iri, months in sorted(profile.experience.items())
+        ]
+        return _json(200, {"have": have, "holds": holds, "experience": experience})
 
     def write_profile(self, params: dict[str, Any]) -> Answer:
-        """The profile of ``have`` and ``holds`` as the YAML file ``--profile`` reads."""
+        """The profile of ``have``, ``holds`` and ``experience`` as the YAML file ``--profile``
+        reads."""
         try:
-            person = self.person(params["have"], params["holds"])
+            person = self.person(params["have"], params["holds"], params.get("experience", ()))
         except (EntityNotFound, AmbiguousName) as exc:
             return _json(
                 404, {"error": str(exc), "suggestions": list(getattr(exc, "suggestions", []))}

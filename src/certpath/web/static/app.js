@@ -229,6 +229,10 @@
     state.exclude.forEach(function (item, i) {
       chip(excluded, item, "Not " + labelOf(item), function () { removeAt("exclude", i, "exclude-input"); });
     });
+    var included = clear($("include-list"));
+    state.include.forEach(function (item, i) {
+      chip(included, item, "With " + labelOf(item), function () { removeAt("include", i, "include-input"); });
+    });
     var experience = clear($("experience-list"));
     state.experience.forEach(function (item, i) {
       var parts = splitAt(item);
@@ -346,16 +350,62 @@
     });
   }
 
-  function unlockText(step, positions, answer) {
+  // Months the person says they have worked as the role *iri* (0 when none).
+  function heldMonths(iri) {
+    var held = 0;
+    state.experience.forEach(function (item) {
+      var parts = splitAt(item);
+      if (parts[0] === iri || roleName(iri) === parts[0]) { held = Number(parts[1]) || 0; }
+    });
+    return held;
+  }
+
+  // Where each step is: offer IRI -> position; role IRI -> [position, months as the role after
+  // it] of each experience step (in JSON an experience step names its role, not an IRI).
+  function stepPositions(data) {
+    var where = { offers: {}, work: {} };
+    var worked = {};
+    data.steps.forEach(function (step, i) {
+      if (step.kind === "experience") {
+        worked[step.role] = (worked[step.role] === undefined ? heldMonths(step.role) : worked[step.role]) + step.months;
+        (where.work[step.role] = where.work[step.role] || []).push([i + 1, worked[step.role]]);
+      } else {
+        where.offers[step.iri] = i + 1;
+      }
+    });
+    return where;
+  }
+
+  // As the CLI says it: "step 1, CSPO; step 2, 12 months as Product Owner" or "you have ...".
+  function unlockText(step, index, where, answer) {
     if (!step.unlocked_by.length) { return "nothing needed (no prerequisites)"; }
     return step.unlocked_by.map(function (iri) {
-      var where = positions[iri] ? "step " + positions[iri] + ", " : "you have ";
-      return where + labelOf(iri, answer);
+      if (where.offers[iri]) { return "step " + where.offers[iri] + ", " + labelOf(iri, answer); }
+      var before = (where.work[iri] || []).filter(function (w) { return w[0] < index + 1; });
+      if (before.length) {
+        var last = before[before.length - 1];
+        return "step " + last[0] + ", " + count(last[1], "month") + " as " + labelOf(iri, answer);
+      }
+      var held = heldMonths(iri);
+      return "you have " + (held ? count(held, "month") + " as " : "") + labelOf(iri, answer);
     }).join("; ");
   }
 
   function meetsText(step, answer) {
-    return step.meets.map(function (m) { return labelOf(m.competency, answer) + " ≥" + m.level; }).join(", ");
+    return step.meets.map(function (m) {
+      if (m.role) { return count(m.months, "month") + " as " + labelOf(m.role, answer); }
+      return labelOf(m.competency, answer) + " ≥" + m.level;
+    }).join(", ");
+  }
+
+  // "5 steps, 48 h, USD 3,700, 24 months of work experience", as the CLI prints a total.
+  function totalText(total) {
+    return count(total.steps, "step") + ", " + hours(total.hours) + ", " + money(total.cost, total.currency) +
+      (total.months ? ", " + count(total.months, "month") + " of work experience" : "");
+  }
+
+  function measureText(measure) {
+    return measure === "months" ? "months (the fastest route)" : measure;
   }
 
   function renderPlan(response, params) {
@@ -383,21 +433,22 @@
     planBox.hidden = false;
     var total = data.total;
     var proof = data.optimal ? "optimal" : "not proved optimal";
-    $("status").textContent = "Path to " + data.target.label + ", minimising " + data.minimize + " (" + proof + ").";
-    $("totals").textContent = "Total: " + count(total.steps, "step") + ", " + hours(total.hours) + ", " +
-      money(total.cost, total.currency) + (total.months ? ", " + total.months + " months" : "");
-    var positions = {};
-    data.steps.forEach(function (step, i) { positions[step.iri] = i + 1; });
+    $("status").textContent = "Path to " + data.target.label + ", minimising " + measureText(data.minimize) + " (" + proof + ").";
+    $("totals").textContent = "Total: " + totalText(total);
+    var where = stepPositions(data);
 
     var timeline = clear($("timeline"));
     timeline.append(el("li", { class: "have" }, el("span", { class: "when", text: "Now" }),
       el("span", { class: "what", text: "What you have" }),
-      el("span", { class: "how", text: state.have.length + " competencies, " + state.holds.length + " held" })));
+      el("span", { class: "how", text: state.have.length + " competencies, " + state.holds.length + " held" +
+        (state.experience.length ? ", " + state.experience.length + " experience" : "") })));
     data.steps.forEach(function (step, i) {
-      var how = step.kind === "experience"
-        ? step.months + " months of work"
+      var work = step.kind === "experience";
+      var how = work
+        ? count(step.months, "month") + " of work, no learning hours"
         : hours(step.hours) + " · " + money(step.cost, step.currency);
-      timeline.append(el("li", { "data-iri": step.iri }, el("span", { class: "when", text: "Step " + (i + 1) }),
+      timeline.append(el("li", { "data-iri": step.iri || step.role, class: work ? "experience" : "offer" },
+        el("span", { class: "when", text: "Step " + (i + 1) }),
         el("span", { class: "what", text: step.label }), el("span", { class: "how", text: how })));
     });
     timeline.append(el("li", { class: "goal" }, el("span", { class: "when", text: "Goal" }),
@@ -406,17 +457,20 @@
 
     var body = clear($("steps").tBodies[0]);
     data.steps.forEach(function (step, i) {
-      var provider = step.provider ? labelOf(step.provider, data) : "no provider";
-      var delivery = (step.delivery || []).join(", ") || "not stated";
-      body.append(el("tr", { "data-iri": step.iri },
+      var work = step.kind === "experience";
+      var provider = work ? "work experience · " + count(step.months, "month")
+        : step.provider ? labelOf(step.provider, data) : "no provider";
+      var cost = work ? "—" : money(step.cost, step.currency);
+      var delivery = work ? "—" : (step.delivery || []).join(", ") || "not stated";
+      body.append(el("tr", { "data-iri": step.iri || step.role, "data-kind": step.kind || "offer" },
         el("td", { class: "num", text: String(i + 1) }),
         el("td", null, el("span", { text: step.label })),
         el("td", { text: provider }),
         el("td", { class: "num", text: hours(step.hours || 0) }),
-        el("td", { class: "num", text: money(step.cost, step.currency) }),
+        el("td", { class: "num", text: cost }),
         el("td", { text: delivery }),
         el("td", { text: meetsText(step, data) }),
-        el("td", { text: unlockText(step, positions, data) })));
+        el("td", { text: unlockText(step, i, where, data) })));
     });
     if (!data.steps.length) {
       body.append(el("tr", null, el("td", { colspan: "8", text: "Nothing to learn: every requirement is already met." })));
@@ -429,10 +483,11 @@
       return labelOf(met.competency, data) + " ≥" + met.level + by;
     }));
     listSection("alternatives-list", data.alternatives.map(function (alt) {
-      var names = alt.steps.map(function (iri) { return labelOf(iri, data); }).join(", ");
-      var t = alt.total;
-      return "+" + number(alt.difference) + " " + data.minimize + ": " + names + " — " + count(t.steps, "step") + ", " +
-        hours(t.hours) + ", " + money(t.cost, t.currency);
+      // an alternative names an experience step by its role
+      var names = alt.steps.map(function (iri) {
+        return (isRole(iri) ? "work as " : "") + labelOf(iri, data);
+      }).join(", ");
+      return "+" + number(alt.difference) + " " + data.minimize + ": " + names + " — " + totalText(alt.total);
     }));
     var picture = new URLSearchParams(params);
     picture.delete("labels");
@@ -494,8 +549,10 @@
     var section = $("gaps-section");
     if (response.status !== 200) { section.hidden = true; return; }
     var data = response.data;
-    var met = data.gaps.filter(function (g) { return g.essential && g.status === "met"; }).length;
-    var essential = data.gaps.filter(function (g) { return g.essential; }).length;
+    var experience = data.experience || [];
+    var met = data.gaps.filter(function (g) { return g.essential && g.status === "met"; }).length +
+      experience.filter(function (e) { return e.status === "met"; }).length;
+    var essential = data.gaps.filter(function (g) { return g.essential; }).length + experience.length;
     $("gaps-caption").textContent = data.target.label + ": " + met + " of " + essential + " essential requirements met";
     var body = clear($("gaps").tBodies[0]);
     data.gaps.forEach(function (gap) {
@@ -509,6 +566,15 @@
         el("td", { text: levelName(gap.required_level) }),
         el("td", { text: gap.essential ? "essential" : "recommended" }),
         el("td", { text: offers })));
+    });
+    (data.experience || []).forEach(function (need) {
+      body.append(el("tr", { "data-kind": "experience" },
+        el("td", { text: need.label }),
+        el("td", { class: "status-" + need.status, text: need.status }),
+        el("td", { text: need.months_held ? count(need.months_held, "month") : "—" }),
+        el("td", { text: count(need.months_needed, "month") }),
+        el("td", { text: "experience" }),
+        el("td", { text: need.status === "met" ? "" : "work as " + labelOf(need.role, data) })));
     });
     section.hidden = false;
   }
@@ -531,6 +597,10 @@
         el("span", { text: cost + "; " + role.met + " of " + role.total + " requirements met" })));
     });
     section.hidden = !data.roles.length;
+  }
+
+  function isRole(iri) {
+    return roles.some(function (r) { return r.iri === iri; });
   }
 
   function roleName(iri) {
@@ -557,8 +627,11 @@
       var data = response.data;
       state.have = data.have.map(function (c) { labels.set(c.curie, c.label); return c.curie + "@" + c.level; });
       state.holds = data.holds.map(function (o) { labels.set(o.curie, o.label); return o.curie; });
+      state.experience = (data.experience || []).map(function (e) {
+        labels.set(e.curie, e.label); return e.curie + "@" + e.months;
+      });
       status.textContent = "Loaded " + file.name + ": " + data.have.length + " competencies, " +
-        data.holds.length + " held.";
+        data.holds.length + " held" + (state.experience.length ? ", " + state.experience.length + " experience" : "") + ".";
       changed();
     }).catch(function (exc) { status.textContent = "Could not load " + file.name + ": " + exc; });
   }
@@ -580,7 +653,7 @@
     level.value = "5";
     var measures = $("minimize-choices");
     opts.measures.forEach(function (measure) {
-      radio(measures, "minimize", measure, measure).addEventListener("change", function () {
+      radio(measures, "minimize", measure, measureText(measure)).addEventListener("change", function () {
         state.minimize = measure;
         changed();
       });
@@ -633,6 +706,15 @@
       exclude.input.focus();
     };
     $("add-exclude").addEventListener("click", exclude.add);
+    var include = new Combo($("include-input"));
+    include.add = function () {
+      var name = include.name();
+      if (!name) { return; }
+      addTo("include", name);
+      include.reset();
+      include.input.focus();
+    };
+    $("add-include").addEventListener("click", include.add);
     $("add-experience").addEventListener("click", function () {
       var months = $("experience-months").value.trim();
       if (!experience.value || !months) { return; }

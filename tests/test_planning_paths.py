@@ -120,7 +120,7 @@ def _check_against_bruteforce(
 
 
 @pytest.mark.parametrize("method", SOLVERS)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(questions())
 def test_shortest_matches_bruteforce(method: str, question: tuple[Any, dict[str, Any]]) -> None:
     G, kwargs = question
@@ -128,7 +128,7 @@ def test_shortest_matches_bruteforce(method: str, question: tuple[Any, dict[str,
 
 
 @pytest.mark.parametrize("method", ["enumeration", "highs"])
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(questions(), forms)
 def test_shortest_matches_bruteforce_in_every_rdf_form(
     method: str, question: tuple[Any, dict[str, Any]], form: Form

@@ -7,7 +7,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from certpath.errors import EntityNotFound
+from certpath.errors import EntityNotFound, InputError
 from certpath.graph import KnowledgeGraph
 from certpath.projection import project
 from certpath.selection import CLASSES, node_class, node_label, select_subgraph
@@ -61,9 +61,9 @@ def test_selection_errors(tiny_g: nx.MultiDiGraph) -> None:
         select_subgraph(tiny_g, role=CPD + "basic")
     with pytest.raises(EntityNotFound, match="not in the graph"):
         select_subgraph(tiny_g, focus=CPD + "nothing")
-    with pytest.raises(ValueError, match="unknown classes"):
+    with pytest.raises(InputError, match="unknown classes"):
         select_subgraph(tiny_g, classes=["person"])
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(InputError, match="not both"):
         select_subgraph(tiny_g, focus=CPD + "basic", role=CPD + "owner")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-from certpath.errors import EntityNotFound
+from certpath.errors import EntityNotFound, InputError
 from certpath.namespaces import curie
 
 __all__ = ["CLASSES", "node_class", "node_label", "select_subgraph"]
@@ -135,7 +135,7 @@ def select_subgraph(
 
     Raises
     ------
-    ValueError
+    InputError
         Both *focus* and *role*, a negative *depth*, or an unknown class.
     EntityNotFound
         *focus* is not in the graph, or *role* is not a role.
@@ -151,13 +151,13 @@ def select_subgraph(
     [['r'], ['c', 'r'], ['c', 'o', 'r']]
     """
     if focus is not None and role is not None:
-        raise ValueError("give focus or role, not both")
+        raise InputError("give focus or role, not both")
     if depth < 0:
-        raise ValueError("depth must be >= 0")
+        raise InputError("depth must be >= 0")
     wanted = set(CLASSES if classes is None else classes)
     unknown = wanted - set(CLASSES)
     if unknown:
-        raise ValueError(f"unknown classes {sorted(unknown)}; use {', '.join(CLASSES)}")
+        raise InputError(f"unknown classes {sorted(unknown)}; use {', '.join(CLASSES)}")
     if focus is not None:
         _check_node(G, focus)
         nodes, centre = _neighbourhood(G, focus, depth), focus
